@@ -1,0 +1,27 @@
+"""finops-kg: the FinOps Framework as an OWL ontology, SHACL shapes and a knowledge graph.
+
+The Framework content is adapted from the FinOps Foundation's FinOps Framework
+(https://www.finops.org/framework/), licensed under CC BY 4.0.
+"""
+
+from __future__ import annotations
+
+# The functions share their modules' names, so they are bound here eagerly: binding them
+# lazily would let a later `import finops_kg.load` replace the function with the module.
+# pyshacl, owlrl and reasonable stay unimported until a function needs them.
+from finops_kg.build import BuildResult, build
+from finops_kg.errors import FinopsKGError
+from finops_kg.load import load
+from finops_kg.reason import entailments
+from finops_kg.validate import ValidationReport, validate
+
+__version__ = "0.1.0"
+__all__ = [
+    "BuildResult",
+    "FinopsKGError",
+    "ValidationReport",
+    "build",
+    "entailments",
+    "load",
+    "validate",
+]

@@ -1,0 +1,99 @@
+"""The finops-kg command line: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the finops-kg command line and return its exit code."""
+    from finops_kg.errors import FinopsKGError
+
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except FinopsKGError as error:
+        print(f"finops-kg: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("finops-kg: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="finops-kg",
+        description="The FinOps Framework as a knowledge graph: build, validate and export it.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build", help="validate, reason and export one edition into a folder"
+    )
+    build.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
+    build.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    build.set_defaults(run=_run_build)
+
+    validate = commands.add_parser(
+        "validate", help="validate RDF files together with the Framework against the shapes"
+    )
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                          help="RDF files in any format rdflib reads, guessed from the extension")
+    validate.add_argument("--format", choices=("text", "turtle", "json"), default="text",
+                          help="report format (default: text)")
+    validate.add_argument("--edition", default="2026",
+                          help="the Framework edition to validate with (default: 2026)")
+    validate.set_defaults(run=_run_validate)
+    return parser
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from finops_kg.build import build
+
+    result = build(args.out, edition=args.edition)
+    rows = [("triples (asserted)", result.asserted_triples),
+            ("triples (with entailments)", result.inferred_triples)]
+    rows += result.individuals_per_class
+    print(_table(("", "count"), rows))
+    if not result.ok:
+        for line in result.problems():
+            print(line, file=sys.stderr)
+        print(f"finops-kg: build failed: {len(result.problems())} problems; nothing was written",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"\nWrote {len(result.files)} files to {result.out_dir}/: "
+          + ", ".join(path.name for path in result.files))
+    return EXIT_OK
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from finops_kg.export import serialize
+    from finops_kg.validate import validate_files
+
+    report = validate_files(args.files, edition=args.edition)
+    if args.format == "text":
+        sys.stdout.write(report.text)
+    elif args.format == "json":
+        sys.stdout.write(report.to_json())
+    else:
+        sys.stdout.buffer.write(serialize(report.graph, "turtle"))
+    return EXIT_OK if report.conforms else EXIT_FINDINGS
+
+
+def _table(header: tuple[str, str], rows: list[tuple[str, int]]) -> str:
+    width = max(len(str(name)) for name, _ in [header, *rows])
+    number_width = max(len(str(value)) for _, value in [header, *rows])
+    lines = [f"{header[0]:<{width}}  {header[1]:>{number_width}}",
+             f"{'-' * width}  {'-' * number_width}"]
+    lines += [f"{name:<{width}}  {value:>{number_width}}" for name, value in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

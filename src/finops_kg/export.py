@@ -1,0 +1,72 @@
+"""Serialise graphs deterministically and write files atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.compare import to_canonical_graph
+
+from finops_kg.errors import OutputError
+from finops_kg.namespace import PREFIXES
+
+# File extension and rdflib serializer name of each RDF format the build writes.
+RDF_FORMATS = {
+    "turtle": ("ttl", "turtle"),
+    "jsonld": ("jsonld", "json-ld"),
+    "nt": ("nt", "nt11"),
+}
+
+
+def canonical(graph: Graph) -> Graph:
+    """Return a copy of graph whose blank nodes have stable, content-derived names."""
+    from finops_kg.load import new_graph
+
+    result = new_graph()
+    for triple in sorted(to_canonical_graph(graph)):
+        result.add(triple)
+    return result
+
+
+def serialize(graph: Graph, format: str) -> bytes:
+    """Return graph in one of RDF_FORMATS as bytes; the same graph always gives the same bytes."""
+    if format not in RDF_FORMATS:
+        raise OutputError(f"unknown RDF format {format!r}; the formats are: {', '.join(RDF_FORMATS)}")
+    stable = canonical(graph)
+    name = RDF_FORMATS[format][1]
+    if name == "nt11":
+        lines = stable.serialize(format=name, encoding="utf-8").splitlines(keepends=True)
+        return b"".join(sorted(line for line in lines if line.strip()))
+    if name == "json-ld":
+        return _stable_jsonld(stable.serialize(format=name, context=dict(PREFIXES)))
+    return stable.serialize(format=name, encoding="utf-8")
+
+
+def _stable_jsonld(text: str) -> bytes:
+    """Order rdflib's JSON-LD, whose node order follows a Python set, by node @id."""
+    import json
+
+    document = json.loads(text)
+    document.get("@graph", []).sort(key=lambda node: node.get("@id", ""))
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write data to path through a temporary file in the same folder, then rename it."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise OutputError(f"{path.parent}: cannot write here ({error.strerror or error})") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
+    return path

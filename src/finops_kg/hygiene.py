@@ -1,0 +1,58 @@
+"""ROBOT-style hygiene checks: SPARQL queries under queries/qc/ that must return no rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Node, URIRef
+
+from finops_kg import resources
+from finops_kg.namespace import shorten
+
+
+@dataclass(frozen=True)
+class HygieneCheck:
+    """One hygiene query and the rows it returned; a check passes when there are none."""
+
+    name: str
+    description: str
+    rows: tuple[tuple[str, ...], ...]
+
+    @property
+    def passed(self) -> bool:
+        """Return True when the query found nothing."""
+        return not self.rows
+
+    def lines(self) -> list[str]:
+        """Return one line per offending row, naming the check."""
+        return [f"{self.name}: {' '.join(_show(term) for term in row)}" for row in self.rows]
+
+
+def run_hygiene_checks(graph: Graph, query_files: list[Path] | None = None) -> list[HygieneCheck]:
+    """Run every hygiene query on graph and return one HygieneCheck per query."""
+    checks = []
+    for path in query_files if query_files is not None else resources.hygiene_query_files():
+        text = path.read_text(encoding="utf-8")
+        rows = tuple(tuple(term for term in row) for row in graph.query(text))
+        checks.append(
+            HygieneCheck(
+                name=path.name.removesuffix("-violation.rq"),
+                description=_header(text),
+                rows=rows,
+            )
+        )
+    return checks
+
+
+def _header(text: str) -> str:
+    first = text.splitlines()[0] if text else ""
+    return first.lstrip("# ").split(": ", 1)[-1]
+
+
+def _show(term: Node | None) -> str:
+    if term is None:
+        return "-"
+    if isinstance(term, URIRef):
+        return shorten(term)
+    return term.n3()

@@ -1,0 +1,130 @@
+"""Load the ontology and one edition of the Framework into an rdflib graph."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Graph
+from rdflib.store import Store
+from rdflib.util import guess_format
+
+from finops_kg import resources
+from finops_kg.errors import InputError, UnknownEditionError
+from finops_kg.namespace import PREFIXES
+
+DEFAULT_EDITION = "2026"
+
+
+def load(
+    edition: str = DEFAULT_EDITION,
+    inferred: bool = False,
+    into: Graph | Store | None = None,
+) -> Graph:
+    """Return the ontology plus one edition's individuals, optionally with their entailments."""
+    graph = _target_graph(into)
+    for path in source_files(edition):
+        parse_file(graph, path)
+    if inferred:
+        from finops_kg.reason import entailments
+
+        graph += entailments(graph)
+    return graph
+
+
+def source_files(edition: str = DEFAULT_EDITION) -> list[Path]:
+    """Return the ontology files followed by the edition's data files."""
+    check_edition(edition)
+    return resources.ontology_files() + sorted(resources.edition_dir(edition).glob("*.ttl"))
+
+
+def check_edition(edition: str) -> None:
+    """Raise UnknownEditionError unless the edition has data."""
+    editions = resources.available_editions()
+    if edition not in editions:
+        raise UnknownEditionError(
+            f"unknown edition {edition!r}; the editions are: {', '.join(editions)}"
+        )
+
+
+def parse_file(graph: Graph, path: str | Path, format: str | None = None) -> Graph:
+    """Parse one local RDF file into graph, turning any parse failure into a one-line InputError."""
+    path = Path(path)
+    fmt = format or guess_format(str(path)) or "turtle"
+    try:
+        # Parse from a file object so that rdflib never treats the argument as a URL to fetch.
+        with path.open("rb") as stream:
+            graph.parse(stream, format=fmt, publicID=path.resolve().as_uri())
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not an RDF file") from None
+    except PermissionError:
+        raise InputError(f"{path}: cannot be read (permission denied)") from None
+    except Exception as error:  # every rdflib parser raises its own exception type
+        line, reason = _describe_parse_error(error)
+        if line == "?" and fmt in ("nt", "nt11", "ntriples", "nquads"):
+            line = _first_bad_line(path, fmt)
+        raise InputError(f"{path}:{line}: {reason}") from None
+    return graph
+
+
+def parse_files(graph: Graph, paths: Iterable[str | Path]) -> Graph:
+    """Parse several local RDF files into graph."""
+    for path in paths:
+        parse_file(graph, path)
+    return graph
+
+
+def new_graph(store: Store | str = "default") -> Graph:
+    """Return an empty graph with the project's prefixes bound."""
+    graph = Graph(store=store, bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    return graph
+
+
+def _target_graph(into: Graph | Store | None) -> Graph:
+    if into is None:
+        return new_graph()
+    if isinstance(into, Graph):
+        return into
+    return new_graph(store=into)
+
+
+_N3_REASON = re.compile(r"Bad syntax \((?P<why>.*?)\) at \^ in:", re.S)
+
+
+def _describe_parse_error(error: Exception) -> tuple[int | str, str]:
+    """Return the line number and a one-line reason for a parser's exception."""
+    line = getattr(error, "lines", None)  # rdflib's Turtle/N3 BadSyntax counts lines from 0
+    if line is not None:
+        match = _N3_REASON.search(str(error))
+        reason = match.group("why") if match else str(error)
+        near = getattr(error, "_str", b"")[getattr(error, "_i", 0):][:30]
+        near_text = near.decode("utf-8", "replace").split("\n")[0].strip()
+        detail = f"{reason} near '{near_text}'" if near_text else reason
+        return line + 1, _one_line(detail)
+    for attr in ("lineno", "getLineNumber"):  # json.JSONDecodeError; SAX errors in RDF/XML
+        value = getattr(error, attr, None)
+        if value is not None:
+            number = value() if callable(value) else value
+            message = error.msg if hasattr(error, "msg") else getattr(error, "getMessage", lambda: str(error))()
+            return number, _one_line(str(message))
+    return "?", _one_line(str(error) or type(error).__name__)
+
+
+def _first_bad_line(path: Path, fmt: str) -> int | str:
+    """Find the failing line of a line-based file; its parser does not report one."""
+    with path.open("rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            try:
+                Graph().parse(data=line, format=fmt)
+            except Exception:
+                return number
+    return "?"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

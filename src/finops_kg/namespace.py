@@ -1,0 +1,37 @@
+"""Namespaces of finops-kg: the ontology (``fo:``) and the Framework individuals (``fid:``)."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+
+FO = Namespace("https://w3id.org/finops-kg/ontology#")
+FID = Namespace("https://w3id.org/finops-kg/id/")
+ONTOLOGY_IRI = "https://w3id.org/finops-kg/ontology"
+
+PREFIXES = {
+    "fo": str(FO),
+    "fid": str(FID),
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "unit": "http://qudt.org/vocab/unit/",
+    "vann": "http://purl.org/vocab/vann/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def shorten(iri: str) -> str:
+    """Return iri as prefix:local with the project's prefixes, or <iri> when none applies."""
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"

@@ -1,0 +1,146 @@
+"""The command line, run as a user runs it: exit codes, tables, reports and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from finops_kg import resources
+
+from conftest import DATA
+
+CLI = [sys.executable, "-m", "finops_kg"]
+
+
+def run(*args: str, resources_dir: Path | None = None, seed: str = "0") -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    if resources_dir is not None:
+        env["FINOPS_KG_RESOURCES"] = str(resources_dir)
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, expected: str) -> None:
+    assert result.returncode == 2
+    assert result.stderr == f"finops-kg: error: {expected}\n"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.fixture()
+def sources(tmp_path) -> Path:
+    """A private copy of the ontology, shapes, data and queries that a test may break."""
+    copy = tmp_path / "sources"
+    for part in ("ontology", "shapes", "data", "queries"):
+        shutil.copytree(resources.resource_root() / part, copy / part)
+    return copy
+
+
+def test_build_prints_a_summary_table_and_writes_the_release(tmp_path):
+    result = run("build", "--out", str(tmp_path / "dist"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["count"]
+    table = {" ".join(line.split()[:-1]): line.split()[-1] for line in lines[2:] if line.strip()}
+    assert table["fo:Capability"] == "22"
+    assert table["fo:Persona"] == "11"
+    assert table["fo:CorePersona"] == "6"
+    assert int(table["triples (with entailments)"]) > int(table["triples (asserted)"])
+    assert "Wrote 6 files" in result.stdout
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run("build", "--out", str(first), seed="1").returncode == 0
+    assert run("build", "--out", str(second), seed="2").returncode == 0
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir()) and len(names) == 6
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_unknown_edition_lists_the_editions(tmp_path):
+    result = run("build", "--edition", "2031", "--out", str(tmp_path))
+    assert_one_line_error(result, "unknown edition '2031'; the editions are: 2026")
+
+
+def test_unwritable_out_is_refused(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = run("build", "--out", str(blocker / "dist"))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"finops-kg: error: {blocker / 'dist'}: output folder is not writable")
+    assert result.stderr.count("\n") == 1
+
+
+def test_malformed_turtle_in_a_data_file_names_file_and_line(sources, tmp_path):
+    phases = sources / "data" / "2026" / "phases.ttl"
+    lines = phases.read_text().splitlines()
+    lines[9] = lines[9] + " this is not turtle"
+    phases.write_text("\n".join(lines) + "\n")
+    result = run("build", "--out", str(tmp_path / "dist"), resources_dir=sources)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"finops-kg: error: {phases}:10: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
+
+
+def test_a_failed_build_names_each_problem_and_leaves_dist_untouched(sources, tmp_path):
+    shutil.copy(DATA / "shapes" / "capability-in-two-domains.ttl",
+                sources / "data" / "2026" / "zz-broken.ttl")
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "finops-kg.ttl").write_text("the previous release")
+    result = run("build", "--out", str(dist), resources_dir=sources)
+    assert result.returncode == 1
+    assert ("Violation | fid:capability/test-split (Test Split) | fo:inDomain | - | "
+            "A capability belongs to exactly one domain.") in result.stderr.splitlines()
+    assert "nothing was written" in result.stderr
+    assert [p.name for p in dist.iterdir()] == ["finops-kg.ttl"]
+    assert (dist / "finops-kg.ttl").read_text() == "the previous release"
+
+
+def test_validate_a_conforming_user_file(tmp_path):
+    user = tmp_path / "mine.nt"
+    user.write_text("<https://example.org/team> <http://www.w3.org/2000/01/rdf-schema#label> "
+                    '"Cloud team" .\n')
+    result = run("validate", str(user))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "Conforms: 0 violations, 0 warnings, 0 infos.\n"
+
+
+def test_validate_reports_one_line_per_result(tmp_path):
+    result = run("validate", str(DATA / "shapes" / "persona-core-and-allied.ttl"))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "Does not conform: 1 violation, 0 warnings, 0 infos.",
+        "Violation | fid:persona/test-both (Test Both) | - | fid:persona/test-both | "
+        "A persona must be either a core persona or an allied persona, and not both.",
+    ]
+
+
+def test_validate_json_and_turtle_formats():
+    fixture = str(DATA / "shapes" / "capability-in-two-domains.ttl")
+    as_json = json.loads(run("validate", fixture, "--format", "json").stdout)
+    assert as_json["conforms"] is False
+    assert [r["focus"] for r in as_json["results"]] == ["fid:capability/test-split"]
+    turtle = run("validate", fixture, "--format", "turtle").stdout
+    assert "sh:ValidationReport" in turtle and "sh:conforms false" in turtle
+
+
+def test_validate_malformed_user_file_names_file_and_line(tmp_path):
+    user = tmp_path / "mine.ttl"
+    user.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b .\n")
+    result = run("validate", str(user))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"finops-kg: error: {user}:2: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_validate_missing_file(tmp_path):
+    result = run("validate", str(tmp_path / "nowhere.ttl"))
+    assert_one_line_error(result, f"{tmp_path / 'nowhere.ttl'}: no such file")

@@ -1,0 +1,76 @@
+"""Export: the release files round-trip, are deterministic, and are written all or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+import finops_kg
+from finops_kg.errors import OutputError
+from finops_kg.export import serialize, write_atomic
+
+RELEASE_FILES = {"finops-kg.ttl", "finops-kg.jsonld", "finops-kg.nt", "finops-kg-inferred.ttl",
+                 "validation-report.ttl", "validation-report.txt"}
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    result = finops_kg.build(out, edition="2026")
+    assert result.ok, result.problems()
+    return out
+
+
+def test_build_writes_every_release_file(release):
+    assert {p.name for p in release.iterdir()} == RELEASE_FILES
+
+
+@pytest.mark.parametrize(("name", "format"), [("finops-kg.jsonld", "json-ld"),
+                                              ("finops-kg.nt", "nt")])
+def test_outputs_reparse_isomorphic_to_the_turtle(release, name, format):
+    turtle = Graph().parse(release / "finops-kg.ttl", format="turtle")
+    other = Graph().parse(release / name, format=format)
+    assert len(other) == len(turtle) > 1000
+    assert isomorphic(other, turtle)
+
+
+def test_turtle_output_is_the_asserted_graph(release, framework):
+    assert isomorphic(Graph().parse(release / "finops-kg.ttl"), framework)
+
+
+def test_inferred_output_adds_entailments_and_reparses(release, framework):
+    inferred = Graph().parse(release / "finops-kg-inferred.ttl")
+    assert len(inferred) == len(framework) + len(finops_kg.entailments(framework))
+    assert inferred.serialize(format="nt")  # no literal subjects, unlike a raw owlrl closure
+
+
+def test_validation_report_ships_with_the_release(release):
+    text = (release / "validation-report.txt").read_text()
+    assert text.startswith("Conforms: 0 violations")
+    assert "orphan-capability: pass" in text
+    report = Graph().parse(release / "validation-report.ttl")
+    assert len(report) > 0
+
+
+def test_serialisation_is_stable_for_blank_nodes(framework):
+    # A fresh parse relabels every blank node; the bytes must not change.
+    for format in ("turtle", "jsonld", "nt"):
+        assert serialize(framework, format) == serialize(finops_kg.load("2026"), format)
+
+
+def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "out.ttl"
+    target.write_text("old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_write_atomic_refuses_an_unwritable_place(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="cannot write here"):
+        write_atomic(blocker / "out.ttl", b"data")

@@ -1,0 +1,41 @@
+"""Hygiene queries: none fires on the Framework, and each fires on a fixture made to break it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rdflib import Graph
+
+from finops_kg import resources
+from finops_kg.hygiene import run_hygiene_checks
+
+from conftest import DATA
+
+QUERIES = {path.name.removesuffix("-violation.rq"): path for path in resources.hygiene_query_files()}
+EXPECTED_CHECKS = {
+    "missing-label", "duplicate-label", "missing-definition", "missing-source",
+    "missing-ontology-license", "missing-ontology-description", "deprecated-term-in-use",
+    "orphan-capability",
+}
+
+
+def test_the_robot_checks_are_all_there_with_a_header():
+    assert set(QUERIES) == EXPECTED_CHECKS
+    for path in QUERIES.values():
+        assert re.match(rf"# {path.name.removesuffix('-violation.rq')}: \S", path.read_text())
+
+
+def test_no_check_fires_on_the_framework(framework):
+    failures = [line for check in run_hygiene_checks(framework) for line in check.lines()]
+    assert failures == []
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_CHECKS))
+def test_each_check_fires_on_its_fixture(name):
+    fixture = DATA / "hygiene" / f"{name}.ttl"
+    expected = set(re.findall(r"^# expect: (\S+)$", fixture.read_text(), flags=re.M))
+    [check] = run_hygiene_checks(Graph().parse(fixture), [QUERIES[name]])
+    assert not check.passed
+    assert {str(row[0]) for row in check.rows} == expected
+    assert all(line.startswith(f"{name}: ") for line in check.lines())
