@@ -32,16 +32,20 @@ def canonical(graph: Graph) -> Graph:
 
 def serialize(graph: Graph, format: str) -> bytes:
     """Return graph in one of RDF_FORMATS as bytes; the same graph always gives the same bytes."""
+    return serialize_canonical(canonical(graph), format)
+
+
+def serialize_canonical(graph: Graph, format: str) -> bytes:
+    """Return a graph that canonical() produced in one of RDF_FORMATS, without copying it again."""
     if format not in RDF_FORMATS:
         raise OutputError(f"unknown RDF format {format!r}; the formats are: {', '.join(RDF_FORMATS)}")
-    stable = canonical(graph)
     name = RDF_FORMATS[format][1]
     if name == "nt11":
-        lines = stable.serialize(format=name, encoding="utf-8").splitlines(keepends=True)
+        lines = graph.serialize(format=name, encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(line for line in lines if line.strip()))
     if name == "json-ld":
-        return _stable_jsonld(stable.serialize(format=name, context=dict(PREFIXES)))
-    return stable.serialize(format=name, encoding="utf-8")
+        return _stable_jsonld(graph.serialize(format=name, context=dict(PREFIXES)))
+    return graph.serialize(format=name, encoding="utf-8")
 
 
 def _stable_jsonld(text: str) -> bytes:
