@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= dist
 
-.PHONY: run test bench clean
+.PHONY: run test bench namespace clean
 
 run: $(STAMP)
 	$(BIN)/finops-kg build --out $(OUT)
@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@command -v java >/dev/null || echo "note: no java on PATH; the OWL 2 DL (HermiT) test needs Java 11 or newer" >&2
 	touch $(STAMP)
+
+# Regenerate src/finops_kg/_fo.py after adding or removing a term in ontology/finops-kg.ttl.
+namespace: $(STAMP)
+	$(BIN)/python -c 'from finops_kg.namespace import write_defined_namespace as w; w()'
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache tests/artifacts

@@ -71,20 +71,24 @@ def _build(out_dir: Path, edition: str) -> BuildResult:
     # SHACL validation (with pySHACL's and rdflib's SPARQL imports) is the longest step and needs
     # nothing from the others: a second process loads and validates the edition on the other
     # core while this one checks hygiene, reasons and serialises.
-    finish_validation = _start_in_child(_validate_for_release, edition)
-    asserted = load(edition)
-    hygiene = run_hygiene_checks(asserted)
-    entailed = entailments(asserted)
-    stable = canonical(asserted)
-    asserted_turtle = serialize_canonical(stable, "turtle")
-    outputs = {
-        f"{ASSERTED_NAME}.ttl": asserted_turtle,
-        f"{ASSERTED_NAME}.jsonld": serialize_canonical(stable, "jsonld"),
-        f"{ASSERTED_NAME}.nt": serialize_canonical(stable, "nt"),
-        # Turtle allows prefixes to be declared again, so the entailments follow as their own part.
-        f"{INFERRED_NAME}.ttl": asserted_turtle + _ENTAILMENTS_BANNER + serialize(entailed, "turtle"),
-    }
-    report = _report_from_child(*finish_validation())
+    validation = _ForkedTask(_validate_for_release, edition)
+    try:
+        asserted = load(edition)
+        hygiene = run_hygiene_checks(asserted)
+        entailed = entailments(asserted)
+        stable = canonical(asserted)
+        asserted_turtle = serialize_canonical(stable, "turtle")
+        outputs = {
+            f"{ASSERTED_NAME}.ttl": asserted_turtle,
+            f"{ASSERTED_NAME}.jsonld": serialize_canonical(stable, "jsonld"),
+            f"{ASSERTED_NAME}.nt": serialize_canonical(stable, "nt"),
+            # Turtle allows prefixes to be declared again, so the entailments follow on their own.
+            f"{INFERRED_NAME}.ttl": asserted_turtle + _ENTAILMENTS_BANNER
+            + serialize(entailed, "turtle"),
+        }
+        report = _report_from_child(*validation.result())
+    finally:
+        validation.cancel()
 
     result = BuildResult(
         edition=edition,
@@ -134,41 +138,51 @@ def _report_from_child(conforms: bool, results: list, report_ntriples: bytes) ->
     return ValidationReport(conforms, results, Graph().parse(data=report_ntriples, format="nt"))
 
 
-def _start_in_child(task: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-    """Start task(*args) in a forked process; return a function that waits for its result.
+class _ForkedTask:
+    """Run a function in a forked process while the caller goes on; fall back to running it now."""
 
-    Where fork is not available the task runs at once in this process instead.
-    """
-    import multiprocessing
+    def __init__(self, task: Callable[..., Any], *args: Any) -> None:
+        import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        value = task(*args)
-        return lambda: value
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
+        self._process = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._outcome = self._run(task, args)
+            return
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=lambda: sender.send(self._run(task, args)), daemon=True)
+        self._process.start()
+        sender.close()
 
-    def run_and_send() -> None:
+    @staticmethod
+    def _run(task: Callable[..., Any], args: tuple) -> tuple[bool, Any]:
         try:
-            sender.send((True, task(*args)))
-        except BaseException as error:  # handed to the parent, which raises it
-            sender.send((False, error))
+            return True, task(*args)
+        except BaseException as error:  # handed to the caller of result(), which raises it
+            return False, error
 
-    process = context.Process(target=run_and_send, daemon=True)
-    process.start()
-    sender.close()
-
-    def wait() -> Any:
-        try:
-            succeeded, value = receiver.recv()
-        except EOFError:
-            raise FinopsKGError("the validation process ended without a result") from None
-        finally:
-            process.join()
+    def result(self) -> Any:
+        """Wait for the task and return its value, or raise its exception."""
+        if self._process is not None:
+            try:
+                self._outcome = self._receiver.recv()
+            except EOFError:
+                raise FinopsKGError("the validation process ended without a result") from None
+            finally:
+                self._process.join()
+                self._process = None
+        succeeded, value = self._outcome
         if not succeeded:
             raise value
         return value
 
-    return wait
+    def cancel(self) -> None:
+        """Stop the task if it is still running."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._process = None
 
 
 def _report_text(report: ValidationReport, hygiene: list[HygieneCheck]) -> str:

@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="finops-kg",
         description="The FinOps Framework as a knowledge graph: build, validate and export it.",
     )
+    from finops_kg import __version__
+
+    parser.add_argument("--version", action="version", version=f"finops-kg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser(

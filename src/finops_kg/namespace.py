@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rdflib import Namespace
 
-FO = Namespace("https://w3id.org/finops-kg/ontology#")
+from finops_kg._fo import FO
+
 FID = Namespace("https://w3id.org/finops-kg/id/")
 ONTOLOGY_IRI = "https://w3id.org/finops-kg/ontology"
 
@@ -35,3 +36,25 @@ def shorten(iri: str) -> str:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
     return f"<{iri}>"
+
+
+def write_defined_namespace() -> None:
+    """Regenerate _fo.py, the closed fo: DefinedNamespace, with rdflib's generator."""
+    import re
+    from pathlib import Path
+
+    from rdflib import Graph
+    from rdflib.tools import defined_namespace_creator as creator
+
+    from finops_kg import resources
+
+    ontology = Graph().parse(resources.resource_root() / "ontology" / "finops-kg.ttl")
+    _, terms, other_terms = creator.get_target_namespace_elements(ontology, str(FO))
+    target = Path(__file__).with_name("_fo.py")
+    creator.make_dn_file(target, str(FO), terms, other_terms, "FO", fail=True)
+    code = re.sub(r"    Date: .*\n", "", target.read_text(encoding="utf-8"))
+    code = code.replace("DESCRIPTION_EDIT_ME_!", "The finops-kg ontology (fo:), one attribute per term.")
+    code = code.replace("SOURCE_RDF_FILE_EDIT_ME_!",
+                        "ontology/finops-kg.ttl by `make namespace`; do not edit by hand.")
+    header = '"""The fo: namespace as a closed DefinedNamespace: a misspelt term raises an error."""\n\n'
+    target.write_text(header + code, encoding="utf-8")

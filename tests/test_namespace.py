@@ -1,0 +1,30 @@
+"""Namespaces: the closed fo: namespace matches the ontology, and IRIs shorten predictably."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+
+from finops_kg import resources
+from finops_kg.namespace import FO, shorten
+
+
+def test_the_fo_namespace_has_exactly_the_ontology_terms():
+    ontology = Graph().parse(resources.resource_root() / "ontology" / "finops-kg.ttl")
+    declared = {s for s in ontology.subjects() if isinstance(s, URIRef) and s.startswith(str(FO))}
+    generated = {FO[name] for name in FO.__annotations__}
+    assert generated == declared, "run `make namespace` after changing the ontology's terms"
+
+
+def test_a_misspelt_term_raises():
+    with pytest.raises(AttributeError):
+        FO.inDomian  # noqa: B018
+
+
+@pytest.mark.parametrize(("iri", "short"), [
+    ("https://w3id.org/finops-kg/id/capability/allocation", "fid:capability/allocation"),
+    ("https://w3id.org/finops-kg/ontology#inDomain", "fo:inDomain"),
+    ("https://example.org/x", "<https://example.org/x>"),
+])
+def test_shorten(iri, short):
+    assert shorten(iri) == short
