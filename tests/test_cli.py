@@ -50,7 +50,7 @@ def test_build_prints_a_summary_table_and_writes_the_release(tmp_path):
     assert table["fo:Persona"] == "11"
     assert table["fo:CorePersona"] == "6"
     assert int(table["triples (with entailments)"]) > int(table["triples (asserted)"])
-    assert "Wrote 6 files" in result.stdout
+    assert "Wrote 7 files" in result.stdout
 
 
 def test_two_builds_are_byte_identical(tmp_path):
@@ -58,7 +58,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert run("build", "--out", str(first), seed="1").returncode == 0
     assert run("build", "--out", str(second), seed="2").returncode == 0
     names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir()) and len(names) == 6
+    assert names == sorted(p.name for p in second.iterdir()) and len(names) == 7
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

@@ -13,6 +13,7 @@ from finops_kg.errors import OutputError
 from finops_kg.export import serialize, write_atomic
 
 RELEASE_FILES = {"finops-kg.ttl", "finops-kg.jsonld", "finops-kg.nt", "finops-kg-inferred.ttl",
+                 "finops-kg-derived.ttl",
                  "validation-report.ttl", "validation-report.txt"}
 
 

@@ -15,52 +15,96 @@ class FO(DefinedNamespace):
 
     _fail = True
 
+    Added: URIRef  # The element first appears in the later edition.
     AlliedPersona: URIRef  # A persona from a neighbouring discipline, outside the FinOps practice itself, with which FinOps has to coordinate.
+    AssessmentLens: URIRef  # A dimension along which a FinOps assessment rates a capability, such as knowledge or automation.
     Capability: URIRef  # A functional area of activity that supports one domain of the Framework, with its own personas, maturity characteristics, measures of success and links to other capabilities.
     CapabilityArea: URIRef  # A named part of a capability, under which its page groups a few related activities.
+    ChangeType: URIRef  # A kind of edition change, such as a rename or a removal.
     Comparator: URIRef  # How a measured value is compared with a target value, such as at least or less than.
     CorePersona: URIRef  # A persona that takes part in every FinOps practice.
+    DefinitionChanged: URIRef  # The element keeps its name but its definition or scope changed.
     Domain: URIRef  # A broad area of outcomes in a FinOps practice that groups related capabilities. Domains are not sequential and can all be active at once.
     Edition: URIRef  # One published revision of the FinOps Framework, such as the 2025 or the 2026 edition, against which the other elements are dated.
+    EditionChange: URIRef  # A recorded difference between two editions of the Framework for one element: it was renamed, added, removed, merged into another, moved to another domain, or had its definition changed.
+    EditionName: URIRef  # The name that an element carried in one edition of the Framework, kept so that former names stay searchable and datable.
     Framework: URIRef  # The FinOps Framework as a whole: the body of guidance on managing the value of technology spending that the FinOps Foundation maintains and revises in editions.
     FrameworkElement: URIRef  # Anything that the FinOps Foundation publishes as part of the FinOps Framework. Every element points to the finops.org page it is taken from.
+    FrameworkStatement: URIRef  # A Framework element that finops.org gives as a sentence rather than a name, such as an activity, a maturity characteristic or a measure of success. finops-kg records it by an rdfs:label that paraphrases the sentence in our own words.
     FunctionalActivity: URIRef  # Something that one persona does within one capability, as listed on the capability's page.
     IntersectingDiscipline: URIRef  # An established IT management discipline, framework or team that FinOps meets and must work with, such as IT asset management or enterprise architecture.
+    KPI: URIRef  # A key performance indicator from the FinOps Foundation's KPI library: a named metric with a formula that measures one or more capabilities.
+    MaturityCharacteristic: URIRef  # A trait that the Framework gives for one capability at one maturity level, describing what the capability looks like at that level.
     MaturityLevel: URIRef  # A step on the Framework's Crawl, Walk, Run scale, used to judge how far a capability or domain has developed.
     MaturityTarget: URIRef  # A numeric goal that characterises a maturity level: a metric, a comparator, a value and a unit, such as at least 70 percent of cost allocated to a known owner.
+    MeasureOfSuccess: URIRef  # An outcome that the Framework lists for a capability as a sign that the capability is working.
+    MergedInto: URIRef  # The element's content was folded into another element of the later edition.
     Metric: URIRef  # A quantity that the Framework uses to measure a practice, such as the share of cost allocated to a known owner.
+    MovedDomain: URIRef  # The capability, or its content, belongs to a different domain in the later edition.
     Persona: URIRef  # A group of stakeholders who share goals and duties in a FinOps practice. A persona is a role, not a person: one person may act in several personas, and one persona may span many job titles.
+    PersonaGroup: URIRef  # A set of personas that a capability page addresses together under one heading, such as the allied personas.
     Phase: URIRef  # A stage of the iterative FinOps lifecycle. The phases repeat as a cycle, and different teams may be in different phases at once.
     Principle: URIRef  # A guiding belief of the FinOps practice. The Framework names six, meant to be followed together rather than in any order.
+    Removed: URIRef  # The element no longer appears in the later edition.
+    Renamed: URIRef  # The element kept its meaning and identity but got a new name.
     Scope: URIRef  # A segment of technology spending that an organisation defines for its own decisions, aligned with business constructs such as a product, a cost centre or an environment. A scope may span several technology categories and decides which personas, domains and capabilities apply.
+    SeenInVerbatimCopy: URIRef  # Seen in a verbatim third-party copy of finops.org pages, such as the July 2026 crawl.
+    SeenOnFinopsOrg: URIRef  # Seen on a stored copy of a finops.org page.
+    SourceConfidence: URIRef  # How well a statement is supported by the sources: seen on finops.org, seen in a verbatim copy of finops.org, seen in third-party sources only, or unconfirmed.
     TechnologyCategory: URIRef  # A kind of technology through which an organisation buys and consumes IT resources, with its own purchasing model, pricing, cost visibility and operating dynamics.
+    ThirdPartyOnly: URIRef  # Seen only in third-party sources: corroboration, not proof.
+    Unconfirmed: URIRef  # Not seen on finops.org; recorded with the place where it was seen.
     activityOf: URIRef  # Relates a functional activity to the capability it belongs to.
+    addressedTo: URIRef  # Relates a functional activity to the persona group whose heading it is listed under, such as the allied personas as a whole.
     approximately: URIRef  # The measured value should be close to the target value; the Framework gives no tolerance.
     areaOf: URIRef  # Relates a named area to the capability it is part of.
     atLeast: URIRef  # The measured value must be greater than or equal to the target value.
     atLevel: URIRef  # Relates a maturity target or characteristic to the maturity level it describes.
     atMost: URIRef  # The measured value must be less than or equal to the target value.
+    changeSubject: URIRef  # Relates an edition change to the element that changed.
+    changeTarget: URIRef  # Relates an edition change to the element the subject was merged into, or to the domain it moved to.
+    changeType: URIRef  # Relates an edition change to its kind.
+    characterises: URIRef  # Relates a maturity characteristic or a capability-specific maturity target to the capability it describes. Targets without it apply to the Framework as a whole.
     comparator: URIRef  # Relates a maturity target to the way a measured value must compare with the target value.
+    concernsPersona: URIRef  # Relates a functional activity to every persona it is meant for: the persona that performs it, or each member of the group it is addressed to. It is entailed, not asserted.
+    confidence: URIRef  # Relates a statement, name or change record to how well the sources support it.
+    dataSource: URIRef  # A kind of data that the KPI library names as an input to a KPI, kept as published.
+    edition: URIRef  # Relates a name record to the edition in which the name was used.
     editionOf: URIRef  # Relates an edition to the Framework it is a revision of.
+    formula: URIRef  # How a KPI is calculated, kept exactly as the KPI library publishes it.
+    fromEdition: URIRef  # Relates an edition change to the earlier edition it compares.
     greaterThan: URIRef  # The measured value must be strictly greater than the target value.
     hasActivity: URIRef  # Relates a capability to one of its functional activities.
     hasArea: URIRef  # Relates a capability to one of its named areas.
     hasCapability: URIRef  # Relates a domain to a capability that it groups.
     hasEdition: URIRef  # Relates the Framework to one of its editions.
+    hasMember: URIRef  # Relates a persona group to a persona that belongs to it.
     inDomain: URIRef  # Relates a capability to the one domain it belongs to.
     inEdition: URIRef  # Relates a Framework element to an edition of the Framework that contains it.
     involvesPersona: URIRef  # Relates a capability to a persona that performs at least one of its functional activities. It is entailed from the activities, not asserted.
     lessThan: URIRef  # The measured value must be strictly less than the target value.
+    measures: URIRef  # Relates a KPI to a capability whose performance it measures, as the KPI library or the capability's page states.
     metric: URIRef  # Relates a maturity target to the metric it sets a value for.
+    name: URIRef  # The exact name recorded by an edition name or edition change.
+    nameInEdition: URIRef  # Relates an element to a record of the name it carried in one edition.
+    newLabel: URIRef  # The name an element carries in the later edition of an edition change.
     nextLevel: URIRef  # Relates a maturity level to the level directly above it.
     nextPhase: URIRef  # Relates a phase to the phase that usually follows it in the lifecycle. The last phase leads back to the first.
+    oldLabel: URIRef  # The name an element carried in the earlier edition of an edition change.
     performedBy: URIRef  # Relates a functional activity to the persona that carries it out.
     permalink: URIRef  # The short, numbered finops.org address of an element's page, which stays valid when the page is renamed.
+    primaryGoal: URIRef  # The main aim that the Framework gives for a persona, in our own words.
+    providesInputTo: URIRef  # Relates a capability to another capability that uses its outputs, as stated in the Inputs and Outputs section of either capability's page.
     rank: URIRef  # The position of a maturity level on the scale, from 1 for the lowest.
+    relatedCapability: URIRef  # Relates two capabilities that finops-kg judges related, for example because a KPI measures both. It is derived by finops-kg, never stated by the FinOps Foundation, and lives in a separate named graph.
     representsDiscipline: URIRef  # Relates an allied persona to the intersecting discipline whose people it stands for.
+    scopeDefinition: URIRef  # How an edition of the Framework defines a FinOps Scope, in our own words.
     spansCategory: URIRef  # Relates a scope to a technology category whose spending it covers.
+    successMeasureOf: URIRef  # Relates a measure of success to the capability it is listed for.
     supportsPrinciple: URIRef  # Relates a domain or a capability to a principle that the Framework says it puts into practice.
     tagline: URIRef  # The short heading that the Framework shows under an element's name, such as the theme of a phase.
     targetValue: URIRef  # The number that a maturity target compares a measured value with.
+    targetsCategory: URIRef  # Relates a KPI to a technology category that it is specific to.
+    toEdition: URIRef  # Relates an edition change to the later edition it compares.
     typicalRole: URIRef  # A job title or role that the Framework names as typical of a persona.
     unit: URIRef  # Relates a maturity target to the unit of its target value, taken from the QUDT unit vocabulary.

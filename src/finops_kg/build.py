@@ -1,4 +1,4 @@
-"""Build a release of one edition: load, validate, check hygiene, reason and export."""
+"""Build a release: load, validate, check hygiene, reason, derive and export."""
 
 from __future__ import annotations
 
@@ -11,11 +11,34 @@ from rdflib.namespace import OWL, RDF
 
 from finops_kg.errors import FinopsKGError, OutputError
 from finops_kg.hygiene import HygieneCheck
-from finops_kg.namespace import FO, shorten
+from finops_kg.namespace import FO, ONTOLOGY_IRI, shorten
 from finops_kg.validate import ValidationReport
 
 ASSERTED_NAME = "finops-kg"
 INFERRED_NAME = "finops-kg-inferred"
+DERIVED_NAME = "finops-kg-derived"
+DATASET_NAME = "finops-kg"
+
+
+@dataclass
+class EditionCheck:
+    """What validating and checking one edition found."""
+
+    edition: str
+    report: ValidationReport
+    hygiene: list[HygieneCheck]
+
+    @property
+    def ok(self) -> bool:
+        """Return True when the edition conforms and every hygiene query returned no rows."""
+        return self.report.conforms and all(check.passed for check in self.hygiene)
+
+    def problems(self) -> list[str]:
+        """Return one line per SHACL violation and per hygiene row."""
+        lines = [r.line() for r in self.report.violations]
+        for check in self.hygiene:
+            lines.extend(check.lines())
+        return lines
 
 
 @dataclass
@@ -27,25 +50,34 @@ class BuildResult:
     asserted_triples: int
     inferred_triples: int
     individuals_per_class: list[tuple[str, int]]
-    report: ValidationReport
-    hygiene: list[HygieneCheck]
+    checks: list[EditionCheck]
     files: list[Path] = field(default_factory=list)
 
     @property
+    def report(self) -> ValidationReport:
+        """Return the validation report of the main edition."""
+        return next(c.report for c in self.checks if c.edition == self.edition)
+
+    @property
+    def hygiene(self) -> list[HygieneCheck]:
+        """Return the hygiene checks of the main edition."""
+        return next(c.hygiene for c in self.checks if c.edition == self.edition)
+
+    @property
     def ok(self) -> bool:
-        """Return True when the graph conforms and every hygiene query returned no rows."""
-        return self.report.conforms and all(check.passed for check in self.hygiene)
+        """Return True when every checked edition conforms and passes every hygiene query."""
+        return all(check.ok for check in self.checks)
 
     def problems(self) -> list[str]:
-        """Return one line per SHACL violation and per hygiene row."""
-        lines = [r.line() for r in self.report.violations]
-        for check in self.hygiene:
-            lines.extend(check.lines())
-        return lines
+        """Return one line per problem, prefixed with the edition when several were checked."""
+        several = len(self.checks) > 1
+        return [f"{c.edition}: {line}" if several else line
+                for c in self.checks for line in c.problems()]
 
 
-def build(out_dir: str | Path = "dist", edition: str = "2026") -> BuildResult:
-    """Build the edition into out_dir; nothing is written unless every check passes."""
+def build(out_dir: str | Path = "dist", edition: str = "2026",
+          all_editions: bool = False) -> BuildResult:
+    """Build the edition (and, with all_editions, check every edition and write a TriG dataset)."""
     import gc
 
     # A build allocates many small objects and keeps nearly all of them until it ends, so the
@@ -53,28 +85,34 @@ def build(out_dir: str | Path = "dist", edition: str = "2026") -> BuildResult:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(Path(out_dir), edition)
+        return _build(Path(out_dir), edition, all_editions)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build(out_dir: Path, edition: str) -> BuildResult:
-    from finops_kg.export import canonical, serialize, serialize_canonical, write_atomic
+def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
+    from finops_kg import resources
+    from finops_kg.derive import derive, derived_graph_iri
+    from finops_kg.export import (canonical, serialize, serialize_canonical, serialize_trig,
+                                  write_atomic)
     from finops_kg.hygiene import run_hygiene_checks
-    from finops_kg.load import check_edition, load
+    from finops_kg.load import check_edition, edition_graph_iri, load, load_ontology
     from finops_kg.reason import entailments
 
     check_edition(edition)
     _check_writable(out_dir)
+    editions = resources.available_editions() if all_editions else [edition]
 
     # SHACL validation (with pySHACL's and rdflib's SPARQL imports) is the longest step and needs
-    # nothing from the others: a second process loads and validates the edition on the other
+    # nothing from the others: a second process loads and validates the editions on the other
     # core while this one checks hygiene, reasons and serialises.
-    validation = _ForkedTask(_validate_for_release, edition)
+    validation = _ForkedTask(_validate_for_release, editions)
     try:
-        asserted = load(edition)
-        hygiene = run_hygiene_checks(asserted)
+        graphs = {year: load(year) for year in editions}
+        hygiene = {year: run_hygiene_checks(graphs[year]) for year in editions}
+        derived = {year: derive(graphs[year], year) for year in editions}
+        asserted = graphs[edition]
         entailed = entailments(asserted)
         stable = canonical(asserted)
         asserted_turtle = serialize_canonical(stable, "turtle")
@@ -85,8 +123,16 @@ def _build(out_dir: Path, edition: str) -> BuildResult:
             # Turtle allows prefixes to be declared again, so the entailments follow on their own.
             f"{INFERRED_NAME}.ttl": asserted_turtle + _ENTAILMENTS_BANNER
             + serialize(entailed, "turtle"),
+            f"{DERIVED_NAME}.ttl": serialize(derived[edition], "turtle"),
         }
-        report = _report_from_child(*validation.result())
+        if all_editions:
+            ontology = load_ontology()
+            named = [(URIRef(ONTOLOGY_IRI), ontology)]
+            for year in editions:
+                named.append((edition_graph_iri(year), graphs[year] - ontology))
+                named.append((derived_graph_iri(year), derived[year]))
+            outputs[f"{DATASET_NAME}.trig"] = serialize_trig(named)
+        reports = {year: _report_from_child(*found) for year, found in validation.result().items()}
     finally:
         validation.cancel()
 
@@ -96,13 +142,15 @@ def _build(out_dir: Path, edition: str) -> BuildResult:
         asserted_triples=len(asserted),
         inferred_triples=len(asserted) + len(entailed),
         individuals_per_class=individuals_per_class(asserted, entailed),
-        report=report,
-        hygiene=hygiene,
+        checks=[EditionCheck(year, reports[year], hygiene[year]) for year in editions],
     )
     if not result.ok:
         return result
-    outputs["validation-report.ttl"] = serialize(report.graph, "turtle")
-    outputs["validation-report.txt"] = _report_text(report, hygiene).encode("utf-8")
+    report_graph = Graph()
+    for check in result.checks:
+        report_graph += check.report.graph
+    outputs["validation-report.ttl"] = serialize(report_graph, "turtle")
+    outputs["validation-report.txt"] = _report_text(result.checks).encode("utf-8")
     # Everything is serialised before the first file is replaced, so a failure leaves no mix.
     result.files = [write_atomic(out_dir / name, data) for name, data in outputs.items()]
     return result
@@ -126,12 +174,16 @@ def individuals_per_class(*graphs: Graph) -> list[tuple[str, int]]:
     return [(shorten(cls), len(members[cls])) for cls in sorted(members) if cls in classes]
 
 
-def _validate_for_release(edition: str) -> tuple[bool, list, bytes]:
+def _validate_for_release(editions: list[str]) -> dict[str, tuple[bool, list, bytes]]:
     from finops_kg.load import load
     from finops_kg.validate import validate
 
-    report = validate(load(edition))
-    return report.conforms, report.results, report.graph.serialize(format="nt", encoding="utf-8")
+    found = {}
+    for edition in editions:
+        report = validate(load(edition))
+        found[edition] = (report.conforms, report.results,
+                          report.graph.serialize(format="nt", encoding="utf-8"))
+    return found
 
 
 def _report_from_child(conforms: bool, results: list, report_ntriples: bytes) -> ValidationReport:
@@ -185,12 +237,17 @@ class _ForkedTask:
             self._process = None
 
 
-def _report_text(report: ValidationReport, hygiene: list[HygieneCheck]) -> str:
-    lines = [report.text, "Hygiene queries:"]
-    for check in hygiene:
-        verdict = "pass" if check.passed else f"FAIL ({len(check.rows)} rows)"
-        lines.append(f"  {check.name}: {verdict}")
-    return "\n".join(lines) + "\n"
+def _report_text(checks: list[EditionCheck]) -> str:
+    lines = []
+    for check in checks:
+        if len(checks) > 1:
+            lines.append(f"Edition {check.edition}")
+        lines += [check.report.text, "Hygiene queries:"]
+        for hygiene in check.hygiene:
+            verdict = "pass" if hygiene.passed else f"FAIL ({len(hygiene.rows)} rows)"
+            lines.append(f"  {hygiene.name}: {verdict}")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _check_writable(out_dir: Path) -> None:

@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
     build.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    build.add_argument("--all-editions", action="store_true",
+                       help="also check every edition and write them all to finops-kg.trig")
     build.set_defaults(run=_run_build)
 
     validate = commands.add_parser(
@@ -59,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 def _run_build(args: argparse.Namespace) -> int:
     from finops_kg.build import build
 
-    result = build(args.out, edition=args.edition)
+    result = build(args.out, edition=args.edition, all_editions=args.all_editions)
     rows = [("triples (asserted)", result.asserted_triples),
             ("triples (with entailments)", result.inferred_triples)]
     rows += result.individuals_per_class

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from finops_kg.errors import OutputError
@@ -46,6 +46,26 @@ def serialize_canonical(graph: Graph, format: str) -> bytes:
     if name == "json-ld":
         return _stable_jsonld(graph.serialize(format=name, context=dict(PREFIXES)))
     return graph.serialize(format=name, encoding="utf-8")
+
+
+def serialize_trig(graphs: list[tuple[URIRef, Graph]]) -> bytes:
+    """Return named graphs as one TriG document, in the given order, deterministically."""
+    lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in sorted(PREFIXES.items())]
+    for name, graph in graphs:
+        body = serialize(graph, "turtle").decode("utf-8")
+        statements = [line for line in body.splitlines() if not line.startswith("@prefix ")]
+        lines += ["", f"<{name}> {{"]
+        lines += [f"    {line}" if line else "" for line in _trim_blank(statements)]
+        lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _trim_blank(lines: list[str]) -> list[str]:
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines
 
 
 def _stable_jsonld(text: str) -> bytes:

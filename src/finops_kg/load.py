@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.store import Store
 from rdflib.util import guess_format
 
 from finops_kg import resources
 from finops_kg.errors import InputError, UnknownEditionError
-from finops_kg.namespace import PREFIXES
+from finops_kg.namespace import FID, PREFIXES
 
 DEFAULT_EDITION = "2026"
 
@@ -31,6 +31,16 @@ def load(
 
         graph += entailments(graph)
     return graph
+
+
+def load_ontology(into: Graph | Store | None = None) -> Graph:
+    """Return the ontology and its alignments alone, without any edition's individuals."""
+    return parse_files(_target_graph(into), resources.ontology_files())
+
+
+def edition_graph_iri(edition: str) -> URIRef:
+    """Return the IRI of an edition's named graph, which is also the edition's own IRI."""
+    return FID[f"edition/{edition}"]
 
 
 def source_files(edition: str = DEFAULT_EDITION) -> list[Path]:
