@@ -68,6 +68,7 @@ class FO(DefinedNamespace):
     comparator: URIRef  # Relates a maturity target to the way a measured value must compare with the target value.
     concernsPersona: URIRef  # Relates a functional activity to every persona it is meant for: the persona that performs it, or each member of the group it is addressed to. It is entailed, not asserted.
     confidence: URIRef  # Relates a statement, name or change record to how well the sources support it.
+    contentGap: URIRef  # Says which expected content an element lacks in finops-kg, such as a KPI formula, and why: usually because no source available to finops-kg states it.
     dataSource: URIRef  # A kind of data that the KPI library names as an input to a KPI, kept as published.
     edition: URIRef  # Relates a name record to the edition in which the name was used.
     editionOf: URIRef  # Relates an edition to the Framework it is a revision of.

@@ -24,6 +24,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("finops-kg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader, such as `head`, stopped early
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +60,56 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--edition", default="2026",
                           help="the Framework edition to validate with (default: 2026)")
     validate.set_defaults(run=_run_validate)
+    diff = commands.add_parser("diff", help="the typed changes between two editions")
+    diff.add_argument("old", metavar="OLD", help="the earlier edition, such as 2025")
+    diff.add_argument("new", metavar="NEW", help="the later edition, such as 2026")
+    diff.add_argument("--format", choices=("table", "json", "turtle"), default="table",
+                      help="output format (default: table)")
+    diff.set_defaults(run=_run_diff)
+
+    stats = commands.add_parser("stats", help="counts, per-capability coverage and content gaps")
+    stats.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    stats.add_argument("--format", choices=("table", "json"), default="table",
+                       help="output format (default: table)")
+    stats.set_defaults(run=_run_stats)
     return parser
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from finops_kg.diff import diff_editions, to_graph, to_json, to_table
+    from finops_kg.export import serialize
+
+    changes = diff_editions(args.old, args.new)
+    if args.format == "table":
+        sys.stdout.write(to_table(changes))
+    elif args.format == "json":
+        sys.stdout.write(to_json(changes, args.old, args.new))
+    else:
+        sys.stdout.buffer.write(serialize(to_graph(changes, args.old, args.new), "turtle"))
+    return EXIT_OK
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    from finops_kg.build import individuals_per_class
+    from finops_kg.load import load
+    from finops_kg.reason import entailments
+    from finops_kg.stats import coverage, coverage_table, gap_table, gaps, to_json
+
+    graph = load(args.edition)
+    counts = individuals_per_class(graph, entailments(graph))
+    rows, found = coverage(graph), gaps(graph)
+    if args.format == "json":
+        sys.stdout.write(to_json(counts, rows, found))
+        return EXIT_OK
+    print(_table(("class", "individuals"), counts))
+    print(f"\nCoverage of the {args.edition} capabilities "
+          "(activities per persona, characteristics per level, and links)\n")
+    sys.stdout.write(coverage_table(rows))
+    explained = sum(bool(g.reason) for g in found)
+    print(f"\nContent gaps: {len(found)} ({explained} with a stated reason)\n")
+    if found:
+        sys.stdout.write(gap_table(found))
+    return EXIT_OK
 
 
 def _run_build(args: argparse.Namespace) -> int:

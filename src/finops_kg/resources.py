@@ -46,6 +46,11 @@ def hygiene_query_files() -> list[Path]:
     return sorted((resource_root() / "queries" / "qc").glob("*-violation.rq"))
 
 
+def gap_query_files() -> list[Path]:
+    """Return the queries that list content an edition is expected to have but lacks."""
+    return sorted((resource_root() / "queries" / "gaps").glob("*.rq"))
+
+
 def derivation_query_files() -> list[Path]:
     """Return the CONSTRUCT queries whose results form the derived, unofficial graph."""
     return sorted((resource_root() / "queries" / "derive").glob("*.rq"))

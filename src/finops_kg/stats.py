@@ -1,0 +1,133 @@
+"""Counts and coverage of an edition: what each capability holds, and which content is missing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, SKOS
+
+from finops_kg import resources
+from finops_kg.engine import oxigraph_store, select
+from finops_kg.namespace import FID, FO, shorten
+
+CORE_PERSONAS = ("finops-practitioner", "engineering", "finance", "leadership", "procurement",
+                 "product")
+LEVELS = ("crawl", "walk", "run")
+
+
+@dataclass(frozen=True)
+class CapabilityCoverage:
+    """How much content the graph holds for one capability."""
+
+    capability: str
+    domain: str
+    activities_by_persona: dict[str, int]
+    characteristics_by_level: dict[str, int]
+    areas: int
+    measures_of_success: int
+    kpis: int
+    inputs: int
+    outputs: int
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Content an element is expected to have but lacks, and the reason the graph gives."""
+
+    check: str
+    subject: str
+    detail: str
+    reason: str
+
+
+def coverage(graph: Graph) -> list[CapabilityCoverage]:
+    """Return the coverage of every current capability, ordered by domain and name."""
+    rows = []
+    for capability in set(graph.subjects(RDF.type, FO.Capability)):
+        if (capability, OWL.deprecated, Literal(True)) in graph:
+            continue
+        activities = set(graph.subjects(FO.activityOf, capability))
+        by_persona: dict[str, int] = {}
+        for activity in activities:
+            for who in [*graph.objects(activity, FO.performedBy),
+                        *graph.objects(activity, FO.addressedTo)]:
+                key = str(who).rsplit("/", 1)[-1]
+                by_persona[key] = by_persona.get(key, 0) + 1
+        characteristics = [c for c in graph.subjects(FO.characterises, capability)
+                           if (c, RDF.type, FO.MaturityCharacteristic) in graph]
+        by_level = {level: sum(graph.value(c, FO.atLevel) == FID[f"maturity-level/{level}"]
+                               for c in characteristics) for level in LEVELS}
+        rows.append(CapabilityCoverage(
+            capability=_label(graph, capability),
+            domain=_label(graph, graph.value(capability, FO.inDomain)),
+            activities_by_persona=dict(sorted(by_persona.items())),
+            characteristics_by_level=by_level,
+            areas=len(set(graph.subjects(FO.areaOf, capability))),
+            measures_of_success=len(set(graph.subjects(FO.successMeasureOf, capability))),
+            kpis=len(set(graph.subjects(FO.measures, capability))),
+            inputs=len(set(graph.subjects(FO.providesInputTo, capability))),
+            outputs=len(set(graph.objects(capability, FO.providesInputTo))),
+        ))
+    return sorted(rows, key=lambda row: (row.domain, row.capability))
+
+
+def gaps(graph: Graph) -> list[Gap]:
+    """Return every gap that the queries under queries/gaps/ find, with its stated reason."""
+    store = oxigraph_store(graph)
+    found = []
+    for path in resources.gap_query_files():
+        columns, rows = select(store, path.read_text(encoding="utf-8"))
+        for row in rows:
+            values = dict(zip(columns, row))
+            detail = " ".join(_label(graph, values[c]) for c in columns
+                              if c not in ("subject", "reason") and values[c] is not None)
+            found.append(Gap(check=path.stem, subject=shorten(values["subject"]), detail=detail,
+                             reason=str(values.get("reason") or "")))
+    return found
+
+
+def coverage_table(rows: list[CapabilityCoverage]) -> str:
+    """Return the coverage as an aligned text table."""
+    allied = sorted({k for r in rows for k in r.activities_by_persona} - set(CORE_PERSONAS))
+    personas = [*CORE_PERSONAS, *allied]
+    short = {"finops-practitioner": "FP", "engineering": "Eng", "finance": "Fin",
+             "leadership": "Lead", "procurement": "Proc", "product": "Prod",
+             "allied-personas": "Allied"}
+    headers = ["capability", "domain", *(short.get(p, p) for p in personas),
+               "Crawl", "Walk", "Run", "areas", "MoS", "KPIs", "in", "out"]
+    body = [[r.capability, r.domain, *(r.activities_by_persona.get(p, 0) for p in personas),
+             *r.characteristics_by_level.values(), r.areas, r.measures_of_success, r.kpis,
+             r.inputs, r.outputs] for r in rows]
+    return _table(headers, body)
+
+
+def gap_table(found: list[Gap]) -> str:
+    """Return the gaps as an aligned text table."""
+    body = [[g.check, g.subject, g.detail or "-", g.reason or "NO REASON STATED"] for g in found]
+    return _table(["gap", "element", "detail", "reason"], body)
+
+
+def to_json(counts: list[tuple[str, int]], rows: list[CapabilityCoverage], found: list[Gap]) -> str:
+    """Return counts, coverage and gaps as JSON."""
+    body = {"individuals_per_class": dict(counts), "coverage": [asdict(r) for r in rows],
+            "gaps": [asdict(g) for g in found]}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _label(graph: Graph, node: URIRef | None) -> str:
+    if node is None:
+        return ""
+    return str(graph.value(node, SKOS.prefLabel) or shorten(node))
+
+
+def _table(headers: list[str], body: list[list]) -> str:
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *body)]
+    numeric = [all(isinstance(row[i], int) for row in body) for i in range(len(headers))]
+
+    def fmt(row: list) -> str:
+        cells = [str(x).rjust(w) if n else str(x).ljust(w) for x, w, n in zip(row, widths, numeric)]
+        return "  ".join(cells).rstrip()
+
+    return "\n".join([fmt(headers), "  ".join("-" * w for w in widths), *map(fmt, body)]) + "\n"
