@@ -25,9 +25,21 @@ def framework_inferred() -> Graph:
     return finops_kg.load("2026", inferred=True)
 
 
+# The 2026 files that fixtures refer to; the statements are left out to keep tests fast.
+CORE_FILES = ("framework", "editions", "principles", "personas", "persona-groups", "phases",
+              "maturity-levels", "kpis",
+              "maturity-targets", "domains", "capabilities", "technology-categories",
+              "intersecting-disciplines")
+
+
 def framework_plus(*fixtures: Path) -> Graph:
-    """Return a fresh copy of the 2026 graph with fixture files added."""
-    graph = finops_kg.load("2026")
+    """Return the ontology and the core of the 2026 data, with fixture files added."""
+    from finops_kg import resources
+    from finops_kg.load import load_ontology
+
+    graph = load_ontology()
+    for name in CORE_FILES:
+        parse_file(graph, resources.edition_dir("2026") / f"{name}.ttl")
     for fixture in fixtures:
         parse_file(graph, fixture)
     return graph

@@ -52,3 +52,42 @@ def test_forked_task_can_be_cancelled():
     started = time.perf_counter()
     task.cancel()
     assert time.perf_counter() - started < 5
+
+
+def test_all_editions_writes_a_trig_dataset_with_one_graph_per_edition(tmp_path):
+    from rdflib import Dataset, URIRef
+    from rdflib.compare import isomorphic
+
+    from finops_kg.load import load_edition_data, load_ontology
+
+    result = finops_kg.build(tmp_path, edition="2026", all_editions=True)
+    assert result.ok, result.problems()
+    assert [c.edition for c in result.checks] == ["2025", "2026"]
+    dataset = Dataset()
+    dataset.parse(tmp_path / "finops-kg.trig", format="trig")
+    names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert names >= {"https://w3id.org/finops-kg/ontology",
+                     "https://w3id.org/finops-kg/id/edition/2025",
+                     "https://w3id.org/finops-kg/id/edition/2026",
+                     "https://w3id.org/finops-kg/id/graph/derived/2026"}
+    for year in ("2025", "2026"):
+        named = dataset.graph(URIRef(f"https://w3id.org/finops-kg/id/edition/{year}"))
+        assert isomorphic(named, load_edition_data(year)), year
+    ontology = dataset.graph(URIRef("https://w3id.org/finops-kg/ontology"))
+    assert isomorphic(ontology, load_ontology())
+
+
+def test_the_2025_edition_builds_on_its_own(tmp_path):
+    result = finops_kg.build(tmp_path, edition="2025")
+    assert result.ok, result.problems()
+    counts = dict(result.individuals_per_class)
+    assert counts["fo:Capability"] == 22 and "fo:FunctionalActivity" not in counts
+
+
+def test_the_example_scopes_conform_with_the_framework():
+    from finops_kg import resources
+    from finops_kg.validate import validate_files
+
+    report = validate_files(sorted((resources.resource_root() / "data" / "examples").glob("*.ttl")),
+                            edition="2026")
+    assert report.conforms and report.results == []

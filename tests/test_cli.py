@@ -65,7 +65,7 @@ def test_two_builds_are_byte_identical(tmp_path):
 
 def test_unknown_edition_lists_the_editions(tmp_path):
     result = run("build", "--edition", "2031", "--out", str(tmp_path))
-    assert_one_line_error(result, "unknown edition '2031'; the editions are: 2026")
+    assert_one_line_error(result, "unknown edition '2031'; the editions are: 2025, 2026")
 
 
 def test_unwritable_out_is_refused(tmp_path):

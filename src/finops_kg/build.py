@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
 from finops_kg.errors import FinopsKGError, OutputError
@@ -97,7 +97,8 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
     from finops_kg.export import (canonical, serialize, serialize_canonical, serialize_trig,
                                   write_atomic)
     from finops_kg.hygiene import run_hygiene_checks
-    from finops_kg.load import check_edition, edition_graph_iri, load, load_ontology
+    from finops_kg.load import (check_edition, edition_graph_iri, load, load_edition_data,
+                                load_ontology)
     from finops_kg.reason import entailments
 
     check_edition(edition)
@@ -126,10 +127,9 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
             f"{DERIVED_NAME}.ttl": serialize(derived[edition], "turtle"),
         }
         if all_editions:
-            ontology = load_ontology()
-            named = [(URIRef(ONTOLOGY_IRI), ontology)]
+            named = [(URIRef(ONTOLOGY_IRI), load_ontology())]
             for year in editions:
-                named.append((edition_graph_iri(year), graphs[year] - ontology))
+                named.append((edition_graph_iri(year), load_edition_data(year)))
                 named.append((derived_graph_iri(year), derived[year]))
             outputs[f"{DATASET_NAME}.trig"] = serialize_trig(named)
         reports = {year: _report_from_child(*found) for year, found in validation.result().items()}
@@ -164,11 +164,16 @@ _ENTAILMENTS_BANNER = (
 
 
 def individuals_per_class(*graphs: Graph) -> list[tuple[str, int]]:
-    """Return (class CURIE, number of individuals) for each fo: class with individuals in graphs."""
+    """Return (class CURIE, number of current individuals) for each fo: class in graphs.
+
+    Deprecated individuals, kept only so that their IRIs resolve, are left out of the counts.
+    """
+    deprecated = {s for graph in graphs for s in graph.subjects(OWL.deprecated, Literal(True))}
     members: dict[URIRef, set] = {}
     for graph in graphs:
         for individual, cls in graph.subject_objects(RDF.type):
-            if isinstance(cls, URIRef) and str(cls).startswith(str(FO)):
+            if (isinstance(cls, URIRef) and str(cls).startswith(str(FO))
+                    and individual not in deprecated):
                 members.setdefault(cls, set()).add(individual)
     classes = {cls for graph in graphs for cls in graph.subjects(RDF.type, OWL.Class)}
     return [(shorten(cls), len(members[cls])) for cls in sorted(members) if cls in classes]

@@ -91,8 +91,13 @@ def _followed(graph: Graph) -> Graph:
 def _changes_in_graphs(old_graph: Graph, new_graph: Graph) -> dict[tuple[str, URIRef], dict]:
     _, only_old, only_new = graph_diff(to_isomorphic(_followed(old_graph)),
                                        to_isomorphic(_followed(new_graph)))
-    old_members = set(_followed(old_graph).subjects(RDF.type))
-    new_members = set(_followed(new_graph).subjects(RDF.type))
+    # An edition that models no member of a class says nothing about that class's changes: the
+    # 2025 graph, for instance, records no intersecting disciplines.
+    modelled = {cls for cls in TRACKED_CLASSES
+                if (None, RDF.type, cls) in old_graph and (None, RDF.type, cls) in new_graph}
+    followed_old, followed_new = _followed(old_graph), _followed(new_graph)
+    old_members = {s for cls in modelled for s in followed_old.subjects(RDF.type, cls)}
+    new_members = {s for cls in modelled for s in followed_new.subjects(RDF.type, cls)}
     found: dict[tuple[str, URIRef], dict] = {}
     for subject in sorted(old_members - new_members):
         found[("removed", subject)] = _labels(subject, old_graph, None)

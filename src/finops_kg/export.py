@@ -54,9 +54,8 @@ def serialize_trig(graphs: list[tuple[URIRef, Graph]]) -> bytes:
     for name, graph in graphs:
         body = serialize(graph, "turtle").decode("utf-8")
         statements = [line for line in body.splitlines() if not line.startswith("@prefix ")]
-        lines += ["", f"<{name}> {{"]
-        lines += [f"    {line}" if line else "" for line in _trim_blank(statements)]
-        lines.append("}")
+        # No indentation inside the braces: it would change multi-line string literals.
+        lines += ["", f"<{name}> {{", *_trim_blank(statements), "}"]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -43,6 +43,12 @@ def edition_graph_iri(edition: str) -> URIRef:
     return FID[f"edition/{edition}"]
 
 
+def load_edition_data(edition: str = DEFAULT_EDITION) -> Graph:
+    """Return one edition's individuals alone, without the ontology: its named graph."""
+    check_edition(edition)
+    return parse_files(new_graph(), sorted(resources.edition_dir(edition).glob("*.ttl")))
+
+
 def source_files(edition: str = DEFAULT_EDITION) -> list[Path]:
     """Return the ontology files followed by the edition's data files."""
     check_edition(edition)

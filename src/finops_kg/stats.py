@@ -94,7 +94,7 @@ def coverage_table(rows: list[CapabilityCoverage]) -> str:
     personas = [*CORE_PERSONAS, *allied]
     short = {"finops-practitioner": "FP", "engineering": "Eng", "finance": "Fin",
              "leadership": "Lead", "procurement": "Proc", "product": "Prod",
-             "allied-personas": "Allied"}
+             "allied-personas": "Allied", "itam": "ITAM", "sustainability": "Sust"}
     headers = ["capability", "domain", *(short.get(p, p) for p in personas),
                "Crawl", "Walk", "Run", "areas", "MoS", "KPIs", "in", "out"]
     body = [[r.capability, r.domain, *(r.activities_by_persona.get(p, 0) for p in personas),
@@ -105,7 +105,8 @@ def coverage_table(rows: list[CapabilityCoverage]) -> str:
 
 def gap_table(found: list[Gap]) -> str:
     """Return the gaps as an aligned text table."""
-    body = [[g.check, g.subject, g.detail or "-", g.reason or "NO REASON STATED"] for g in found]
+    body = [[g.check, g.subject, g.detail or "-", _shorten_text(g.reason) or "NO REASON STATED"]
+            for g in found]
     return _table(["gap", "element", "detail", "reason"], body)
 
 
@@ -114,6 +115,10 @@ def to_json(counts: list[tuple[str, int]], rows: list[CapabilityCoverage], found
     body = {"individuals_per_class": dict(counts), "coverage": [asdict(r) for r in rows],
             "gaps": [asdict(g) for g in found]}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _shorten_text(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _label(graph: Graph, node: URIRef | None) -> str:
