@@ -105,10 +105,10 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
     _check_writable(out_dir)
     editions = resources.available_editions() if all_editions else [edition]
 
-    # SHACL validation (with pySHACL's and rdflib's SPARQL imports) is the longest step and needs
-    # nothing from the others: a second process loads and validates the editions on the other
-    # core while this one checks hygiene, reasons and serialises.
-    validation = _ForkedTask(_validate_for_release, editions)
+    # The work is split between the two cores. A forked process validates every edition (the
+    # longest step, which also imports pySHACL and rdflib's SPARQL engine) and renders the main
+    # edition's JSON-LD; this one checks hygiene, derives, reasons and writes the other formats.
+    second_core = _ForkedTask(_validate_and_render_jsonld, editions, edition)
     try:
         graphs = {year: load(year) for year in editions}
         hygiene = {year: run_hygiene_checks(graphs[year]) for year in editions}
@@ -119,11 +119,11 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
         asserted_turtle = serialize_canonical(stable, "turtle")
         outputs = {
             f"{ASSERTED_NAME}.ttl": asserted_turtle,
-            f"{ASSERTED_NAME}.jsonld": serialize_canonical(stable, "jsonld"),
             f"{ASSERTED_NAME}.nt": serialize_canonical(stable, "nt"),
-            # Turtle allows prefixes to be declared again, so the entailments follow on their own.
+            # N-Triples lines are Turtle too, so the entailments follow the asserted triples as a
+            # plain, sorted list that is quick to write and easy to read apart from the rest.
             f"{INFERRED_NAME}.ttl": asserted_turtle + _ENTAILMENTS_BANNER
-            + serialize(entailed, "turtle"),
+            + serialize(entailed, "nt"),
             f"{DERIVED_NAME}.ttl": serialize(derived[edition], "turtle"),
         }
         if all_editions:
@@ -132,9 +132,10 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
                 named.append((edition_graph_iri(year), load_edition_data(year)))
                 named.append((derived_graph_iri(year), derived[year]))
             outputs[f"{DATASET_NAME}.trig"] = serialize_trig(named)
-        reports = {year: _report_from_child(*found) for year, found in validation.result().items()}
+        found, outputs[f"{ASSERTED_NAME}.jsonld"] = second_core.result()
+        reports = {year: _report_from_child(*results) for year, results in found.items()}
     finally:
-        validation.cancel()
+        second_core.cancel()
 
     result = BuildResult(
         edition=edition,
@@ -158,7 +159,8 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
 
 _ENTAILMENTS_BANNER = (
     b"\n# ---------------------------------------------------------------------------\n"
-    b"# Entailments: OWL 2 RL consequences of the triples above, computed by finops-kg.\n"
+    b"# Entailments: OWL 2 RL consequences of the triples above, computed by finops-kg,\n"
+    b"# one per line in N-Triples form.\n"
     b"# ---------------------------------------------------------------------------\n\n"
 )
 
@@ -179,16 +181,20 @@ def individuals_per_class(*graphs: Graph) -> list[tuple[str, int]]:
     return [(shorten(cls), len(members[cls])) for cls in sorted(members) if cls in classes]
 
 
-def _validate_for_release(editions: list[str]) -> dict[str, tuple[bool, list, bytes]]:
+def _validate_and_render_jsonld(editions: list[str], main: str) -> tuple[dict, bytes]:
+    from finops_kg.export import serialize
     from finops_kg.load import load
     from finops_kg.validate import validate
 
-    found = {}
+    found, jsonld = {}, b""
     for edition in editions:
-        report = validate(load(edition))
+        graph = load(edition)
+        report = validate(graph)
         found[edition] = (report.conforms, report.results,
                           report.graph.serialize(format="nt", encoding="utf-8"))
-    return found
+        if edition == main:
+            jsonld = serialize(graph, "jsonld")
+    return found, jsonld
 
 
 def _report_from_child(conforms: bool, results: list, report_ntriples: bytes) -> ValidationReport:

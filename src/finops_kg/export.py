@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from finops_kg.errors import OutputError
@@ -25,7 +25,15 @@ def canonical(graph: Graph) -> Graph:
     from finops_kg.load import new_graph
 
     result = new_graph()
-    for triple in sorted(to_canonical_graph(graph)):
+    with_blank_nodes = Graph()
+    for triple in graph:
+        if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
+            with_blank_nodes.add(triple)
+        else:
+            result.add(triple)
+    # Only the triples that touch a blank node decide its canonical name, so the rest of the
+    # graph, by far the larger part, need not be hashed.
+    for triple in to_canonical_graph(with_blank_nodes):
         result.add(triple)
     return result
 
@@ -68,11 +76,19 @@ def _trim_blank(lines: list[str]) -> list[str]:
 
 
 def _stable_jsonld(text: str) -> bytes:
-    """Order rdflib's JSON-LD, whose node order follows a Python set, by node @id."""
+    """Order rdflib's JSON-LD, whose node and value order follows the store, by content."""
     import json
 
+    def key(item: object) -> str:
+        return json.dumps(item, sort_keys=True, ensure_ascii=False)
+
     document = json.loads(text)
-    document.get("@graph", []).sort(key=lambda node: node.get("@id", ""))
+    nodes = document.get("@graph", [])
+    for node in nodes:
+        for name, value in node.items():
+            if isinstance(value, list):  # values of a property form a set; an @list stays put
+                value.sort(key=key)
+    nodes.sort(key=lambda node: node.get("@id", ""))
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 

@@ -15,6 +15,8 @@ from rdflib.paths import SequencePath
 
 # Types that every individual or term has under OWL 2 RL; they tell a reader nothing.
 _TRIVIAL_TYPES = frozenset({OWL.Thing, OWL.NamedIndividual, RDFS.Resource})
+_SAME_AS, _TYPE = OWL.sameAs, RDF.type  # DefinedNamespace lookups are slow in a hot loop
+_CARDINALITY_TYPES = frozenset({OWL.FunctionalProperty, OWL.InverseFunctionalProperty})
 _BUILT_IN_NAMESPACES = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
 _SCHEMA_TYPES = frozenset({
     OWL.Class, RDFS.Class, OWL.Restriction, OWL.Ontology, RDF.Property, OWL.ObjectProperty,
@@ -36,8 +38,11 @@ def entailments(graph: Graph) -> Graph:
     reasoner.from_graph(reasoner_input)
     closure = set(asserted)
     while True:
+        before = len(closure)
         closure |= {t for t in reasoner.reason() if not isinstance(t[2], Literal)}
-        chained = _apply_chains(closure, chains) - closure
+        if len(closure) == before and before != len(asserted):
+            break  # the chains' results gave reasonable nothing more to derive
+        chained = _chains_to_fixpoint(closure, chains)
         if not chained:
             break
         closure |= chained
@@ -60,9 +65,7 @@ def _equality_axiom(triple: tuple) -> bool:
     names each thing once, so equality reasoning has nothing worth publishing to add.
     """
     _, predicate, obj = triple
-    return predicate == OWL.sameAs or (
-        predicate == RDF.type and obj in (OWL.FunctionalProperty, OWL.InverseFunctionalProperty)
-    )
+    return predicate == _SAME_AS or (predicate == _TYPE and obj in _CARDINALITY_TYPES)
 
 
 def _worth_publishing(triple: tuple, schema_terms: set) -> bool:
@@ -81,6 +84,16 @@ def _property_chains(graph: Graph) -> list[tuple[URIRef, list[URIRef]]]:
     for prop, head in graph.subject_objects(OWL.propertyChainAxiom):
         chains.append((prop, list(Collection(graph, head))))
     return sorted(chains)
+
+
+def _chains_to_fixpoint(closure: set[tuple], chains: list) -> set[tuple]:
+    """Apply the chains until they add nothing, since one chain may feed another."""
+    added: set[tuple] = set()
+    while True:
+        new = _apply_chains(closure | added, chains) - closure - added
+        if not new:
+            return added
+        added |= new
 
 
 def _apply_chains(triples: set[tuple], chains: list[tuple[URIRef, list[URIRef]]]) -> set[tuple]:
