@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -144,3 +145,23 @@ def test_validate_malformed_user_file_names_file_and_line(tmp_path):
 def test_validate_missing_file(tmp_path):
     result = run("validate", str(tmp_path / "nowhere.ttl"))
     assert_one_line_error(result, f"{tmp_path / 'nowhere.ttl'}: no such file")
+
+
+def test_diff_names_the_editions_there_are():
+    assert_one_line_error(run("diff", "2025", "2031"),
+                          "unknown edition '2031'; the editions are: 2025, 2026")
+
+
+def test_diff_prints_the_typed_table():
+    result = run("diff", "2025", "2026")
+    assert result.returncode == 0
+    assert result.stdout == (DATA / "expected" / "diff-2025-2026.txt").read_text()
+
+
+def test_stats_prints_counts_coverage_and_explained_gaps():
+    result = run("stats")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^fo:FunctionalActivity +621$", result.stdout, flags=re.M)
+    assert "Content gaps: " in result.stdout and "NO REASON STATED" not in result.stdout
+    body = json.loads(run("stats", "--format", "json").stdout)
+    assert len(body["coverage"]) == 22 and all(g["reason"] for g in body["gaps"])

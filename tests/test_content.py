@@ -102,3 +102,17 @@ def test_budgeting_variance_targets_are_numbers(framework):
         if (t, RDF.type, FO.MaturityTarget) in framework)
     assert [(slug(level), float(value)) for level, value in rows] == [
         ("crawl", 20.0), ("run", 12.0), ("walk", 15.0)]
+
+
+def test_data_ingestion_daily_refresh_is_a_queryable_number(framework):
+    rows = list(framework.query(
+        """SELECT ?value ?unit ?comparator WHERE {
+               ?target fo:characterises ?capability ; fo:metric ?metric ; fo:targetValue ?value ;
+                       fo:unit ?unit ; fo:comparator ?comparator .
+               FILTER NOT EXISTS { ?target fo:atLevel ?level }
+           }""",
+        initNs={"fo": FO},
+        initBindings={"capability": FID["capability/data-ingestion"],
+                      "metric": FID["metric/billing-data-refresh-frequency"]}))
+    assert [(float(v), str(u).rsplit("/", 1)[-1], c) for v, u, c in rows] == [
+        (1.0, "PER-DAY", FO.atLeast)]

@@ -36,7 +36,7 @@ class FO(DefinedNamespace):
     KPI: URIRef  # A key performance indicator from the FinOps Foundation's KPI library: a named metric with a formula that measures one or more capabilities.
     MaturityCharacteristic: URIRef  # A trait that the Framework gives for one capability at one maturity level, describing what the capability looks like at that level.
     MaturityLevel: URIRef  # A step on the Framework's Crawl, Walk, Run scale, used to judge how far a capability or domain has developed.
-    MaturityTarget: URIRef  # A numeric goal that characterises a maturity level: a metric, a comparator, a value and a unit, such as at least 70 percent of cost allocated to a known owner.
+    MaturityTarget: URIRef  # A numeric goal: a metric, a comparator, a value and a unit, such as at least 70 percent of cost allocated to a known owner. It belongs to a maturity level where the Framework gives one value per level; a target without a level holds at every level.
     MeasureOfSuccess: URIRef  # An outcome that the Framework lists for a capability as a sign that the capability is working.
     MergedInto: URIRef  # The element's content was folded into another element of the later edition.
     Metric: URIRef  # A quantity that the Framework uses to measure a practice, such as the share of cost allocated to a known owner.
@@ -96,6 +96,7 @@ class FO(DefinedNamespace):
     permalink: URIRef  # The short, numbered finops.org address of an element's page, which stays valid when the page is renamed.
     primaryGoal: URIRef  # The main aim that the Framework gives for a persona, in our own words.
     providesInputTo: URIRef  # Relates a capability to another capability that uses its outputs, as stated in the Inputs and Outputs section of either capability's page.
+    quantifies: URIRef  # Relates a numeric target to the measure of success whose number it makes queryable.
     rank: URIRef  # The position of a maturity level on the scale, from 1 for the lowest.
     relatedCapability: URIRef  # Relates two capabilities that finops-kg judges related, for example because a KPI measures both. It is derived by finops-kg, never stated by the FinOps Foundation, and lives in a separate named graph.
     representsDiscipline: URIRef  # Relates an allied persona to the intersecting discipline whose people it stands for.
