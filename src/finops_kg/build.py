@@ -14,10 +14,9 @@ from finops_kg.hygiene import HygieneCheck
 from finops_kg.namespace import FO, ONTOLOGY_IRI, shorten
 from finops_kg.validate import ValidationReport
 
-ASSERTED_NAME = "finops-kg"
+RELEASE_NAME = "finops-kg"
 INFERRED_NAME = "finops-kg-inferred"
 DERIVED_NAME = "finops-kg-derived"
-DATASET_NAME = "finops-kg"
 
 
 @dataclass
@@ -118,8 +117,8 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
         stable = canonical(asserted)
         asserted_turtle = serialize_canonical(stable, "turtle")
         outputs = {
-            f"{ASSERTED_NAME}.ttl": asserted_turtle,
-            f"{ASSERTED_NAME}.nt": serialize_canonical(stable, "nt"),
+            f"{RELEASE_NAME}.ttl": asserted_turtle,
+            f"{RELEASE_NAME}.nt": serialize_canonical(stable, "nt"),
             # N-Triples lines are Turtle too, so the entailments follow the asserted triples as a
             # plain, sorted list that is quick to write and easy to read apart from the rest.
             f"{INFERRED_NAME}.ttl": asserted_turtle + _ENTAILMENTS_BANNER
@@ -131,8 +130,8 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
             for year in editions:
                 named.append((edition_graph_iri(year), load_edition_data(year)))
                 named.append((derived_graph_iri(year), derived[year]))
-            outputs[f"{DATASET_NAME}.trig"] = serialize_trig(named)
-        found, outputs[f"{ASSERTED_NAME}.jsonld"] = second_core.result()
+            outputs[f"{RELEASE_NAME}.trig"] = serialize_trig(named)
+        found, outputs[f"{RELEASE_NAME}.jsonld"] = second_core.result()
         reports = {year: _report_from_child(*results) for year, results in found.items()}
     finally:
         second_core.cancel()

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from finops_kg.table import render_table
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -101,7 +103,7 @@ def _run_stats(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(to_json(counts, rows, found))
         return EXIT_OK
-    print(_table(("class", "individuals"), counts))
+    sys.stdout.write(render_table(("class", "individuals"), counts))
     print(f"\nCoverage of the {args.edition} capabilities "
           "(activities per persona, characteristics per level, and links)\n")
     sys.stdout.write(coverage_table(rows))
@@ -119,7 +121,7 @@ def _run_build(args: argparse.Namespace) -> int:
     rows = [("triples (asserted)", result.asserted_triples),
             ("triples (with entailments)", result.inferred_triples)]
     rows += result.individuals_per_class
-    print(_table(("", "count"), rows))
+    sys.stdout.write(render_table(("", "count"), rows))
     if not result.ok:
         for line in result.problems():
             print(line, file=sys.stderr)
@@ -143,15 +145,6 @@ def _run_validate(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(serialize(report.graph, "turtle"))
     return EXIT_OK if report.conforms else EXIT_FINDINGS
-
-
-def _table(header: tuple[str, str], rows: list[tuple[str, int]]) -> str:
-    width = max(len(str(name)) for name, _ in [header, *rows])
-    number_width = max(len(str(value)) for _, value in [header, *rows])
-    lines = [f"{header[0]:<{width}}  {header[1]:>{number_width}}",
-             f"{'-' * width}  {'-' * number_width}"]
-    lines += [f"{name:<{width}}  {value:>{number_width}}" for name, value in rows]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

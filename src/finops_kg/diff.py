@@ -16,6 +16,7 @@ from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from finops_kg.namespace import FID, FO, shorten
+from finops_kg.table import render_table
 
 # The kinds of element whose presence, name and domain the diff follows.
 TRACKED_CLASSES = {
@@ -155,14 +156,9 @@ def to_table(changes: list[Change]) -> str:
     """Return the changes as an aligned text table for people to read."""
     headers = [c.replace("_", " ") for c in COLUMNS]
     rows = [[_show(getattr(change, c)) for c in COLUMNS] for change in changes]
-    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
     counts = {t: sum(c.change_type == t for c in changes) for t in _ORDER}
-    lines.append("")
-    lines.append(", ".join(f"{n} {t}" for t, n in counts.items() if n) or "no changes")
-    return "\n".join(lines) + "\n"
+    summary = ", ".join(f"{n} {t}" for t, n in counts.items() if n) or "no changes"
+    return render_table(headers, rows) + "\n" + summary + "\n"
 
 
 def to_json(changes: list[Change], old: str, new: str) -> str:

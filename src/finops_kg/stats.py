@@ -11,6 +11,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 from finops_kg import resources
 from finops_kg.engine import oxigraph_store, select
 from finops_kg.namespace import FID, FO, shorten
+from finops_kg.table import render_table
 
 CORE_PERSONAS = ("finops-practitioner", "engineering", "finance", "leadership", "procurement",
                  "product")
@@ -100,14 +101,14 @@ def coverage_table(rows: list[CapabilityCoverage]) -> str:
     body = [[r.capability, r.domain, *(r.activities_by_persona.get(p, 0) for p in personas),
              *r.characteristics_by_level.values(), r.areas, r.measures_of_success, r.kpis,
              r.inputs, r.outputs] for r in rows]
-    return _table(headers, body)
+    return render_table(headers, body)
 
 
 def gap_table(found: list[Gap]) -> str:
     """Return the gaps as an aligned text table."""
     body = [[g.check, g.subject, g.detail or "-", _shorten_text(g.reason) or "NO REASON STATED"]
             for g in found]
-    return _table(["gap", "element", "detail", "reason"], body)
+    return render_table(["gap", "element", "detail", "reason"], body)
 
 
 def to_json(counts: list[tuple[str, int]], rows: list[CapabilityCoverage], found: list[Gap]) -> str:
@@ -125,14 +126,3 @@ def _label(graph: Graph, node: URIRef | None) -> str:
     if node is None:
         return ""
     return str(graph.value(node, SKOS.prefLabel) or shorten(node))
-
-
-def _table(headers: list[str], body: list[list]) -> str:
-    widths = [max(len(str(x)) for x in column) for column in zip(headers, *body)]
-    numeric = [all(isinstance(row[i], int) for row in body) for i in range(len(headers))]
-
-    def fmt(row: list) -> str:
-        cells = [str(x).rjust(w) if n else str(x).ljust(w) for x, w, n in zip(row, widths, numeric)]
-        return "  ".join(cells).rstrip()
-
-    return "\n".join([fmt(headers), "  ".join("-" * w for w in widths), *map(fmt, body)]) + "\n"
