@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
+from finops_kg.errors import FinopsKGError
 from finops_kg.table import render_table
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -14,8 +15,6 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the finops-kg command line and return its exit code."""
-    from finops_kg.errors import FinopsKGError
-
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -74,7 +73,130 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--format", choices=("table", "json"), default="table",
                        help="output format (default: table)")
     stats.set_defaults(run=_run_stats)
+    query = commands.add_parser(
+        "query", help="run a catalogue query, a query file or SPARQL text",
+        description="Run a catalogue query by NAME (see --list), your own --file or --sparql.")
+    query.add_argument("name", nargs="?", metavar="NAME", help="a catalogue query name")
+    query.add_argument("--list", action="store_true", help="list the catalogue")
+    query.add_argument("--file", type=Path, help="run the SPARQL query in this file")
+    query.add_argument("--sparql", help="run this SPARQL query text")
+    query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="a parameter: an IRI, a CURIE such as fid:capability/allocation, "
+                            "or a label such as Allocation (repeatable)")
+    query.add_argument("--edition", help="the edition to query (sets the edition parameter)")
+    query.add_argument("--data", action="append", default=[], type=Path, metavar="FILE",
+                       help="add your own RDF to the edition's graph (repeatable)")
+    query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
+                       help="the local SPARQL engine (default: oxigraph)")
+    query.add_argument("--endpoint", metavar="URL",
+                       help="run against a SPARQL 1.1 endpoint instead of the local graph")
+    query.add_argument("--format", default="table",
+                       choices=("table", "csv", "tsv", "json", "sparql-json", "turtle"),
+                       help="output format (default: table)")
+    query.set_defaults(run=_run_query)
+
+    serve = commands.add_parser("serve", help="serve the graph as a read-only SPARQL endpoint")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
+    serve.add_argument("--edition", default="2026",
+                       help="the edition whose graph --data files join (default: 2026)")
+    serve.add_argument("--data", action="append", default=[], type=Path, metavar="FILE",
+                       help="add your own RDF to the edition's graph (repeatable)")
+    serve.add_argument("--timeout", type=float, default=10.0,
+                       help="seconds a query may run (default: 10)")
+    serve.add_argument("--max-rows", type=int, default=10_000,
+                       help="rows a result may have (default: 10000)")
+    serve.set_defaults(run=_run_serve)
+
+    publish = commands.add_parser(
+        "publish", help="upload the graph to a SPARQL 1.1 store (idempotent)",
+        description="Upload the ontology and the edition (with its entailments) as named graphs. "
+                    "With --graph-store each graph is replaced by a Graph Store Protocol PUT; "
+                    "otherwise SPARQL Update replaces it in batches.")
+    publish.add_argument("--endpoint", metavar="URL", help="the store's SPARQL endpoint")
+    publish.add_argument("--graph-store", metavar="URL",
+                         help="the store's Graph Store Protocol URL, used when given")
+    publish.add_argument("--edition", default="2026", help="the edition (default: 2026)")
+    publish.add_argument("--all-editions", action="store_true", help="publish every edition")
+    publish.add_argument("--user", help="user name (or set FINOPS_KG_USER)")
+    publish.add_argument("--password", help="password (or set FINOPS_KG_PASSWORD)")
+    publish.set_defaults(run=_run_publish)
     return parser
+
+
+def _run_publish(args: argparse.Namespace) -> int:
+    from finops_kg import resources
+    from finops_kg.load import check_edition
+    from finops_kg.publish import publish
+
+    check_edition(args.edition)
+    editions = resources.available_editions() if args.all_editions else [args.edition]
+    done = publish(args.endpoint, editions, args.graph_store, args.user, args.password)
+    sys.stdout.write(render_table(("graph", "triples", "method"),
+                                  [(d.graph, d.triples, d.method) for d in done]))
+    return EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from finops_kg.serve import Limits, serve
+
+    print(f"finops-kg: serving http://{args.host}:{args.port}/sparql (Ctrl-C stops)",
+          file=sys.stderr)
+    serve(args.host, args.port, args.edition, tuple(args.data),
+          Limits(seconds=args.timeout, rows=args.max_rows))
+    return EXIT_OK
+
+
+def _run_query(args: argparse.Namespace) -> int:
+    from finops_kg.errors import InputError
+    from finops_kg.query import catalogue, query
+
+    if args.list:
+        rows = [(q.name, q.title, ", ".join(
+            p.name + ("" if p.required else f"={p.default}") for p in q.parameters))
+            for q in catalogue().values()]
+        sys.stdout.write(render_table(("name", "title", "parameters"), rows))
+        return EXIT_OK
+    sources = [x for x in (args.name, args.file, args.sparql) if x]
+    if len(sources) != 1:
+        raise InputError("give exactly one of NAME, --file or --sparql (or --list)")
+    if args.file:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise InputError(f"{args.file}: cannot be read ({error.strerror})") from None
+    else:
+        text = args.name or args.sparql
+    params = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise InputError(f"--param {item!r}: write it as NAME=VALUE")
+        params[name] = value
+    result = query(text, engine=args.engine, endpoint=args.endpoint, data=args.data,
+                   edition=args.edition, **params)
+    _write_result(result, args.format)
+    return EXIT_OK
+
+
+def _write_result(result: Any, fmt: str) -> None:
+    from finops_kg.export import serialize
+
+    if result.graph is not None:
+        if fmt not in ("turtle", "table"):
+            raise FinopsKGError(f"a CONSTRUCT or DESCRIBE result is a graph: use --format turtle")
+        sys.stdout.buffer.write(serialize(result.graph, "turtle"))
+        return
+    if result.boolean is not None:
+        sys.stdout.write(result.to_sparql_json() if fmt != "table" else f"{result.boolean}\n")
+        return
+    if fmt == "turtle":
+        raise FinopsKGError("a SELECT result is a table: use --format table, csv, tsv, json or "
+                            "sparql-json")
+    writers = {"table": result.to_table, "csv": result.to_csv, "tsv": result.to_tsv,
+               "json": result.to_json, "sparql-json": result.to_sparql_json}
+    sys.stdout.write(writers[fmt]())
 
 
 def _run_diff(args: argparse.Namespace) -> int:

@@ -46,6 +46,11 @@ def hygiene_query_files() -> list[Path]:
     return sorted((resource_root() / "queries" / "qc").glob("*-violation.rq"))
 
 
+def catalogue_query_files() -> list[Path]:
+    """Return the catalogue's competency-question queries, one .rq file per question."""
+    return sorted((resource_root() / "queries").glob("*.rq"))
+
+
 def gap_query_files() -> list[Path]:
     """Return the queries that list content an edition is expected to have but lacks."""
     return sorted((resource_root() / "queries" / "gaps").glob("*.rq"))

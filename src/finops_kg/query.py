@@ -1,0 +1,466 @@
+"""The SPARQL query catalogue: find a query, bind its parameters as RDF terms, run it anywhere.
+
+Catalogue queries live under queries/ as one .rq file each, with a header that names their
+title, description, parameters and columns. They run on a dataset of named graphs: the ontology,
+and one graph per edition holding its individuals and their OWL 2 RL entailments. The default
+engine is an in-memory Oxigraph store; rdflib and any SPARQL 1.1 endpoint give the same rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from finops_kg import resources
+from finops_kg.errors import FinopsKGError
+from finops_kg.namespace import FID, ONTOLOGY_IRI, PREFIXES, shorten
+
+ENGINES = ("oxigraph", "rdflib")
+_HEADER = re.compile(r"^#\s*(title|description|param|columns):\s*(.*)$")
+
+
+class QueryError(FinopsKGError):
+    """A query cannot be found, parsed, bound or run."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a catalogue query, as its header declares it."""
+
+    name: str
+    type: str
+    default: str | None
+    example: str
+
+    @property
+    def required(self) -> bool:
+        """Return True when the query cannot run without a value for this parameter."""
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    """A catalogue query and what its header says about it."""
+
+    name: str
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    columns: tuple[str, ...]
+    text: str
+
+
+@dataclass
+class QueryResult:
+    """The rows of a SELECT (as rdflib terms), the answer of an ASK, or the graph of a CONSTRUCT."""
+
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """Return the rows as dicts from column to rdflib term (None where unbound)."""
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def to_csv(self, delimiter: str = ",") -> str:
+        """Return the rows as SPARQL 1.1 CSV: IRIs plainly, literals by their lexical form."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow(["" if term is None else str(term) for term in row])
+        return buffer.getvalue()
+
+    def to_tsv(self) -> str:
+        """Return the rows as SPARQL 1.1 TSV, each term in its N-Triples form."""
+        lines = ["\t".join(f"?{c}" for c in self.columns)]
+        lines += ["\t".join("" if t is None else t.n3() for t in row) for row in self.rows]
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        """Return the rows as a JSON list of objects with plain values."""
+        def plain(term: Any) -> Any:
+            return term.toPython() if isinstance(term, Literal) else (None if term is None
+                                                                       else str(term))
+        body = [{c: plain(t) for c, t in zip(self.columns, row)} for row in self.rows]
+        return json.dumps(body, indent=2, ensure_ascii=False, default=str) + "\n"
+
+    def to_sparql_json(self) -> str:
+        """Return the result in the SPARQL 1.1 Query Results JSON format."""
+        if self.boolean is not None:
+            return json.dumps({"head": {}, "boolean": self.boolean}) + "\n"
+        bindings = [{c: _json_term(t) for c, t in zip(self.columns, row) if t is not None}
+                    for row in self.rows]
+        body = {"head": {"vars": self.columns}, "results": {"bindings": bindings}}
+        return json.dumps(body, ensure_ascii=False) + "\n"
+
+    def to_table(self) -> str:
+        """Return the rows as an aligned text table, with IRIs shortened by the project prefixes."""
+        from finops_kg.table import render_table
+
+        rows = [[_show(t) for t in row] for row in self.rows]
+        return render_table(self.columns, rows) + f"({len(self.rows)} rows)\n"
+
+    def to_dataframe(self) -> Any:
+        """Return the rows as a pandas DataFrame (pandas is optional and not installed by us)."""
+        try:
+            import pandas
+        except ImportError:
+            raise QueryError("to_dataframe() needs pandas: pip install pandas") from None
+        return pandas.DataFrame([[None if t is None else t.toPython() if isinstance(t, Literal)
+                                  else str(t) for t in row] for row in self.rows],
+                                columns=self.columns)
+
+
+# ---------------------------------------------------------------------------
+# The catalogue
+# ---------------------------------------------------------------------------
+
+def catalogue() -> dict[str, CatalogueQuery]:
+    """Return every catalogue query by name."""
+    return {q.name: q for q in _read_catalogue(tuple(resources.catalogue_query_files()))}
+
+
+@lru_cache(maxsize=4)
+def _read_catalogue(paths: tuple[Path, ...]) -> tuple[CatalogueQuery, ...]:
+    return tuple(parse_catalogue_file(path) for path in paths)
+
+
+def parse_catalogue_file(path: Path) -> CatalogueQuery:
+    """Read a catalogue query and its header; a header that breaks the convention is an error."""
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if match:
+            fields.setdefault(match.group(1), []).append(match.group(2).strip())
+    for required in ("title", "description", "columns"):
+        if required not in fields:
+            raise QueryError(f"{path}:1: the header has no '# {required}:' line")
+    parameters = []
+    for spec in fields.get("param", []):
+        parts = [part.strip() for part in spec.split("|")]
+        if len(parts) != 4:
+            raise QueryError(f"{path}: '# param: {spec}' needs NAME | TYPE | DEFAULT | EXAMPLE")
+        name, kind, default, example = parts
+        parameters.append(Parameter(name, kind, None if default == "required" else default, example))
+    columns = tuple(c.strip() for c in fields["columns"][0].split(",") if c.strip())
+    return CatalogueQuery(path.stem, fields["title"][0], fields["description"][0],
+                          tuple(parameters), columns, text)
+
+
+def find(name: str) -> CatalogueQuery:
+    """Return the catalogue query of that name, or fail with the closest names."""
+    queries = catalogue()
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see finops-kg query --list"
+    raise QueryError(f"no catalogue query named {name!r}{hint}")
+
+
+# ---------------------------------------------------------------------------
+# The dataset the catalogue runs on
+# ---------------------------------------------------------------------------
+
+def edition_graph(edition: str) -> URIRef:
+    """Return the IRI of an edition's named graph."""
+    return FID[f"edition/{edition}"]
+
+
+def dataset_quads() -> bytes:
+    """Return the query dataset as N-Quads, built once and cached on disk by content hash."""
+    sources = resources.ontology_files() + [
+        path for edition in resources.available_editions()
+        for path in sorted(resources.edition_dir(edition).glob("*.ttl"))]
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    from finops_kg import __version__
+
+    digest.update(__version__.encode())
+    cache = _cache_dir() / f"dataset-{digest.hexdigest()[:16]}.nq"
+    if cache.exists():
+        return cache.read_bytes()
+    quads = _build_dataset_quads()
+    try:
+        from finops_kg.export import write_atomic
+
+        write_atomic(cache, quads)
+    except FinopsKGError:
+        pass  # an unwritable cache only costs time
+    return quads
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("FINOPS_KG_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "finops-kg")
+    return Path(base)
+
+
+def _build_dataset_quads() -> bytes:
+    from rdflib import Dataset
+
+    from finops_kg.load import load, load_edition_data, load_ontology
+    from finops_kg.reason import entailments
+
+    dataset = Dataset()
+    ontology = dataset.graph(URIRef(ONTOLOGY_IRI))
+    ontology += load_ontology()
+    for edition in resources.available_editions():
+        graph = dataset.graph(edition_graph(edition))
+        graph += load_edition_data(edition)
+        graph += entailments(load(edition))
+    lines = dataset.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)
+    return b"".join(sorted(lines))
+
+
+def oxigraph_dataset(data: Sequence[str | Path] = (), edition: str = "2026") -> Any:
+    """Return an Oxigraph store with the query dataset, plus the user's files in the edition's graph."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.bulk_load(dataset_quads(), pyoxigraph.RdfFormat.N_QUADS)
+    if data:
+        from finops_kg.load import parse_files
+
+        extra = parse_files(Graph(), data)
+        store.bulk_load(extra.serialize(format="nt", encoding="utf-8"),
+                        pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(
+                            str(edition_graph(edition))))
+    return store
+
+
+def rdflib_dataset(data: Sequence[str | Path] = (), edition: str = "2026") -> Any:
+    """Return an rdflib Dataset with the query dataset, plus the user's files in the edition's graph."""
+    from rdflib import Dataset
+
+    from finops_kg.load import parse_files
+
+    dataset = Dataset()
+    dataset.parse(data=dataset_quads(), format="nquads")
+    if data:
+        parse_files(dataset.graph(edition_graph(edition)), data)
+    return dataset
+
+
+# ---------------------------------------------------------------------------
+# Binding parameters
+# ---------------------------------------------------------------------------
+
+def bind_parameters(query: CatalogueQuery, values: dict[str, str],
+                    labels: "LabelIndex") -> dict[str, Any]:
+    """Turn the user's text values into RDF terms, applying defaults and resolving labels."""
+    known = {p.name: p for p in query.parameters}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        expected = ", ".join(known) or "none"
+        raise QueryError(f"query {query.name} has no parameter {unknown[0]!r}; "
+                         f"its parameters are: {expected}")
+    bound = {}
+    for parameter in query.parameters:
+        raw = values.get(parameter.name, parameter.default)
+        if raw is None:
+            raise QueryError(f"query {query.name} needs parameter {parameter.name} "
+                             f"({parameter.type}), for example --param "
+                             f"{parameter.name}={parameter.example!r}")
+        bound[parameter.name] = _to_term(parameter, str(raw), labels, query.name)
+    return bound
+
+
+def _to_term(parameter: Parameter, raw: str, labels: "LabelIndex", query_name: str) -> Any:
+    kind = parameter.type
+    if kind == "edition":
+        editions = resources.available_editions()
+        year = raw.rsplit("/", 1)[-1]
+        if year not in editions:
+            raise QueryError(f"parameter {parameter.name}: unknown edition {raw!r}; "
+                             f"the editions are: {', '.join(editions)}")
+        return edition_graph(year)
+    if kind == "string":
+        return Literal(raw)
+    if kind in ("integer", "decimal"):
+        try:
+            number = int(raw) if kind == "integer" else float(raw)
+        except ValueError:
+            raise QueryError(f"parameter {parameter.name} of query {query_name} must be "
+                             f"an {kind}, not {raw!r}") from None
+        return Literal(number, datatype=XSD.integer if kind == "integer" else XSD.decimal)
+    return labels.resolve(raw, kind, parameter.name)
+
+
+class LabelIndex:
+    """Names of the individuals of each class, to resolve a label, CURIE or IRI to one IRI."""
+
+    _QUERY = """
+        PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?thing ?class ?label WHERE {
+          GRAPH ?g { ?thing rdf:type ?class . ?thing skos:prefLabel|skos:altLabel|rdfs:label ?label }
+        }"""
+
+    def __init__(self, rows: Iterable[tuple[Any, Any, Any]]) -> None:
+        self.by_class: dict[str, dict[str, set[str]]] = {}
+        self.members: dict[str, set[str]] = {}
+        for thing, cls, label in rows:
+            self.members.setdefault(str(cls), set()).add(str(thing))
+            self.by_class.setdefault(str(cls), {}).setdefault(
+                str(label).casefold(), set()).add(str(thing))
+
+    def resolve(self, raw: str, class_curie: str, name: str) -> URIRef:
+        """Return the one individual of the class that raw names, or fail with close matches."""
+        cls = _expand(class_curie)
+        members = self.members.get(cls, set())
+        iri = _expand(raw) if ":" in raw and " " not in raw else None
+        if iri is not None:
+            if iri not in members:
+                raise QueryError(f"parameter {name}: {raw} is not a {class_curie} of the graph")
+            return URIRef(iri)
+        names = self.by_class.get(cls, {})
+        found = names.get(raw.casefold(), set())
+        if len(found) == 1:
+            return URIRef(next(iter(found)))
+        if len(found) > 1:
+            choices = ", ".join(sorted(shorten(f) for f in found))
+            raise QueryError(f"parameter {name}: {raw!r} names several {class_curie}: {choices}")
+        close = difflib.get_close_matches(raw.casefold(), list(names), n=3, cutoff=0.5)
+        hint = f"; close matches: {', '.join(repr(c) for c in close)}" if close else ""
+        raise QueryError(f"parameter {name}: no {class_curie} is called {raw!r}{hint}")
+
+
+def _expand(value: str) -> str:
+    if value.startswith(("http://", "https://", "urn:")):
+        return value
+    prefix, _, local = value.partition(":")
+    if prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Running
+# ---------------------------------------------------------------------------
+
+def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None = None,
+          data: Sequence[str | Path] = (), edition: str | None = None,
+          **params: str) -> QueryResult:
+    """Run a catalogue query by name, or SPARQL text, with parameters given as text values."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name_or_text):  # not a name: SPARQL text
+        entry = CatalogueQuery("(text)", "", "", (), (), name_or_text)
+    else:
+        entry = find(name_or_text)
+    if edition is not None and any(p.name == "edition" for p in entry.parameters):
+        params.setdefault("edition", edition)
+    if endpoint:
+        from finops_kg.remote import RemoteStore
+
+        runner: Any = RemoteStore(endpoint)
+    elif engine == "oxigraph":
+        runner = _OxigraphRunner(oxigraph_dataset(data, edition or "2026"))
+    elif engine == "rdflib":
+        runner = _RdflibRunner(rdflib_dataset(data, edition or "2026"))
+    else:
+        raise QueryError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
+    bindings = bind_parameters(entry, params, runner.labels()) if entry.parameters else {}
+    return runner.run(entry.text, bindings)
+
+
+class _OxigraphRunner:
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def labels(self) -> LabelIndex:
+        from finops_kg.engine import to_rdflib
+
+        return LabelIndex((to_rdflib(r[0]), to_rdflib(r[1]), to_rdflib(r[2]))
+                          for r in self.store.query(LabelIndex._QUERY))
+
+    def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
+        import pyoxigraph
+
+        from finops_kg.engine import to_oxigraph, to_rdflib
+
+        substitutions = {pyoxigraph.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+        try:
+            answer = self.store.query(text, substitutions=substitutions)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {_oxigraph_position(str(error))}") from None
+        if isinstance(answer, bool):
+            return QueryResult(boolean=answer)
+        if isinstance(answer, pyoxigraph.QueryTriples):
+            graph = Graph()
+            for triple in answer:
+                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                           to_rdflib(triple.object)))
+            return QueryResult(graph=graph)
+        columns = [v.value for v in answer.variables]
+        rows = [tuple(to_rdflib(row[i]) for i in range(len(columns))) for row in answer]
+        return QueryResult(columns=columns, rows=rows)
+
+
+class _RdflibRunner:
+    def __init__(self, dataset: Any) -> None:
+        self.dataset = dataset
+
+    def labels(self) -> LabelIndex:
+        return LabelIndex(self.dataset.query(LabelIndex._QUERY))
+
+    def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
+        from pyparsing import ParseException
+
+        try:
+            answer = self.dataset.query(text, initBindings=bindings)
+        except ParseException as error:
+            raise QueryError(f"SPARQL syntax error at line {error.lineno}, column {error.col}: "
+                             f"{error.msg}") from None
+        if answer.type == "ASK":
+            return QueryResult(boolean=bool(answer.askAnswer))
+        if answer.type in ("CONSTRUCT", "DESCRIBE"):
+            return QueryResult(graph=answer.graph)
+        columns = [str(v) for v in answer.vars]
+        return QueryResult(columns=columns, rows=[tuple(row) for row in answer])
+
+
+def _oxigraph_position(message: str) -> str:
+    match = re.match(r"error at (\d+):(\d+): (.*)", message)
+    if match:
+        return f"line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
+    return message
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    body = {"type": "literal", "value": str(term)}
+    if term.language:
+        body["xml:lang"] = term.language
+    elif term.datatype:
+        body["datatype"] = str(term.datatype)
+    return body
+
+
+def _show(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return shorten(term)
+    return str(term)
