@@ -20,6 +20,7 @@ class FO(DefinedNamespace):
     AssessmentLens: URIRef  # A dimension along which a FinOps assessment rates a capability, such as knowledge or automation.
     Capability: URIRef  # A functional area of activity that supports one domain of the Framework, with its own personas, maturity characteristics, measures of success and links to other capabilities.
     CapabilityArea: URIRef  # A named part of a capability, under which its page groups a few related activities.
+    CapabilityAssessment: URIRef  # A user's record of how mature one organisational unit is in one capability: the level it reached and, where set, the level it aims for. Assessments are the user's data, not the Framework's.
     ChangeType: URIRef  # A kind of edition change, such as a rename or a removal.
     Comparator: URIRef  # How a measured value is compared with a target value, such as at least or less than.
     CorePersona: URIRef  # A persona that takes part in every FinOps practice.
@@ -54,10 +55,13 @@ class FO(DefinedNamespace):
     TechnologyCategory: URIRef  # A kind of technology through which an organisation buys and consumes IT resources, with its own purchasing model, pricing, cost visibility and operating dynamics.
     ThirdPartyOnly: URIRef  # Seen only in third-party sources: corroboration, not proof.
     Unconfirmed: URIRef  # Not seen on finops.org; recorded with the place where it was seen.
+    achievedLevel: URIRef  # Relates an assessment to the maturity level the unit has reached in the capability.
     activityOf: URIRef  # Relates a functional activity to the capability it belongs to.
     addressedTo: URIRef  # Relates a functional activity to the persona group whose heading it is listed under, such as the allied personas as a whole.
     approximately: URIRef  # The measured value should be close to the target value; the Framework gives no tolerance.
     areaOf: URIRef  # Relates a named area to the capability it is part of.
+    assessedCapability: URIRef  # Relates an assessment to the capability it rates.
+    assessedUnit: URIRef  # Relates an assessment to the organisational unit or team it assesses, for example an org:OrganizationalUnit.
     atLeast: URIRef  # The measured value must be greater than or equal to the target value.
     atLevel: URIRef  # Relates a maturity target or characteristic to the maturity level it describes.
     atMost: URIRef  # The measured value must be less than or equal to the target value.
@@ -105,6 +109,7 @@ class FO(DefinedNamespace):
     successMeasureOf: URIRef  # Relates a measure of success to the capability it is listed for.
     supportsPrinciple: URIRef  # Relates a domain or a capability to a principle that the Framework says it puts into practice.
     tagline: URIRef  # The short heading that the Framework shows under an element's name, such as the theme of a phase.
+    targetLevel: URIRef  # Relates an assessment to the maturity level the unit aims to reach in the capability.
     targetValue: URIRef  # The number that a maturity target compares a measured value with.
     targetsCategory: URIRef  # Relates a KPI to a technology category that it is specific to.
     toEdition: URIRef  # Relates an edition change to the later edition it compares.

@@ -188,13 +188,13 @@ def dataset_quads() -> bytes:
     sources = resources.ontology_files() + [
         path for edition in resources.available_editions()
         for path in sorted(resources.edition_dir(edition).glob("*.ttl"))]
+    # The key covers the sources and the code that turns them into the dataset (the reasoner
+    # above all), so that a change to either builds it again.
+    code = sorted(Path(__file__).parent.glob("*.py"))
     digest = hashlib.sha256()
-    for path in sources:
+    for path in sources + code:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    from finops_kg import __version__
-
-    digest.update(__version__.encode())
     cache = _cache_dir() / f"dataset-{digest.hexdigest()[:16]}.nq"
     if cache.exists():
         return cache.read_bytes()
@@ -395,11 +395,10 @@ class _OxigraphRunner:
     def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
         import pyoxigraph
 
-        from finops_kg.engine import to_oxigraph, to_rdflib
+        from finops_kg.engine import to_rdflib
 
-        substitutions = {pyoxigraph.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         try:
-            answer = self.store.query(text, substitutions=substitutions)
+            answer = self.store.query(with_values(text, bindings))
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {_oxigraph_position(str(error))}") from None
         if isinstance(answer, bool):
@@ -426,7 +425,7 @@ class _RdflibRunner:
         from pyparsing import ParseException
 
         try:
-            answer = self.dataset.query(text, initBindings=bindings)
+            answer = self.dataset.query(with_values(text, bindings))
         except ParseException as error:
             raise QueryError(f"SPARQL syntax error at line {error.lineno}, column {error.col}: "
                              f"{error.msg}") from None
@@ -436,6 +435,20 @@ class _RdflibRunner:
             return QueryResult(graph=answer.graph)
         columns = [str(v) for v in answer.vars]
         return QueryResult(columns=columns, rows=[tuple(row) for row in answer])
+
+
+def with_values(text: str, bindings: dict[str, Any]) -> str:
+    """Return the query followed by a VALUES clause that binds its parameters to RDF terms.
+
+    A trailing VALUES clause is joined with the query's pattern before grouping and
+    projection, on every SPARQL 1.1 engine; each term is written in its N-Triples form, which
+    escapes any quote, so a value can never change the query's structure.
+    """
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    return f"{text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
 
 
 def _oxigraph_position(message: str) -> str:

@@ -1,8 +1,4 @@
-"""A client for SPARQL 1.1 endpoints: run catalogue queries remotely, with parameters as VALUES.
-
-Parameters are bound by a VALUES clause appended to the query, with each term written in its
-N-Triples form, which every SPARQL 1.1 store understands; the query text itself is not edited.
-"""
+"""A client for SPARQL 1.1 endpoints: run catalogue queries remotely, with parameters as VALUES."""
 
 from __future__ import annotations
 
@@ -84,12 +80,9 @@ class RemoteStore:
 
     def run(self, text: str, bindings: dict[str, Any]) -> Any:
         """Run a query with its parameters appended as a VALUES clause."""
-        from finops_kg.query import QueryResult
+        from finops_kg.query import QueryResult, with_values
 
-        if bindings:
-            names = " ".join(f"?{name}" for name in bindings)
-            terms = " ".join(term.n3() for term in bindings.values())
-            text = f"{text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+        text = with_values(text, bindings)
         accept = ("application/sparql-results+json, text/turtle;q=0.9, "
                   "application/n-triples;q=0.8")
         request = urllib.request.Request(

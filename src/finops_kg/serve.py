@@ -68,13 +68,13 @@ def check_read_only(text: str) -> None:
         raise Refused(400, "SPARQL Update is refused: this endpoint is read-only")
 
 
-def run_limited(store: Any, text: str, limits: Limits, substitutions: dict | None = None) -> Any:
+def run_limited(store: Any, text: str, limits: Limits) -> Any:
     """Run a query on the store and return (kind, payload) with at most limits.rows rows."""
     import pyoxigraph
 
     check_read_only(text)
     try:
-        answer = store.query(text, substitutions=substitutions or {})
+        answer = store.query(text)
     except SyntaxError as error:
         from finops_kg.query import _oxigraph_position
 
@@ -200,21 +200,16 @@ class QueryWorkers:
 
 def _worker_loop(connection: Any, quads_path: str) -> None:
     import pyoxigraph
-    from rdflib.util import from_n3
-
-    from finops_kg.engine import to_oxigraph
 
     store = pyoxigraph.Store()
     store.bulk_load(path=quads_path, format=pyoxigraph.RdfFormat.N_QUADS)
     while True:
         try:
-            text, substitutions, accept, rows = connection.recv()
+            text, accept, rows = connection.recv()
         except EOFError:
             return
         try:
-            bound = {pyoxigraph.Variable(k): to_oxigraph(from_n3(v)) for k, v in
-                     substitutions.items()}
-            kind, payload = run_limited(store, text, Limits(rows=rows), bound)
+            kind, payload = run_limited(store, text, Limits(rows=rows))
             body, media = render(kind, payload, accept)
             connection.send(("ok", body, media))
         except Refused as refusal:
@@ -244,11 +239,12 @@ def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2) -> 
 
     async def answer(text: str, request: Request, bindings: dict | None = None) -> Response:
         accept = request.query_params.get("format") or request.headers.get("accept", "")
+        from finops_kg.query import with_values
+
         try:
             check_read_only(text)
-            substitutions = {k: v.n3() for k, v in (bindings or {}).items()}
-            reply = await pool["workers"].run((text, substitutions, accept, limits.rows),
-                                              limits.seconds)
+            reply = await pool["workers"].run((with_values(text, bindings or {}), accept,
+                                               limits.rows), limits.seconds)
         except Refused as refusal:
             return PlainTextResponse(str(refusal), status_code=refusal.status)
         if reply[0] == "refused":
