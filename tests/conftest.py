@@ -44,3 +44,14 @@ def framework_plus(*fixtures: Path) -> Graph:
     for fixture in fixtures:
         parse_file(graph, fixture)
     return graph
+
+
+def example_arguments(name: str) -> dict:
+    """The parameters and data a catalogue query's example runs with: required params' EXAMPLE."""
+    from finops_kg import resources
+    from finops_kg.query import find
+
+    entry = find(name)
+    params = {p.name: p.example for p in entry.parameters if p.required}
+    data = [resources.resource_root() / "data" / path for path in entry.example_data]
+    return {"data": data, **params}

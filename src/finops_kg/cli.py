@@ -119,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="the store's Graph Store Protocol URL, used when given")
     publish.add_argument("--edition", default="2026", help="the edition (default: 2026)")
     publish.add_argument("--all-editions", action="store_true", help="publish every edition")
+    publish.add_argument("--data", action="append", default=[], type=Path, metavar="FILE",
+                         help="add your own RDF to the edition's graph (repeatable)")
     publish.add_argument("--user", help="user name (or set FINOPS_KG_USER)")
     publish.add_argument("--password", help="password (or set FINOPS_KG_PASSWORD)")
     publish.set_defaults(run=_run_publish)
@@ -132,7 +134,8 @@ def _run_publish(args: argparse.Namespace) -> int:
 
     check_edition(args.edition)
     editions = resources.available_editions() if args.all_editions else [args.edition]
-    done = publish(args.endpoint, editions, args.graph_store, args.user, args.password)
+    done = publish(args.endpoint, editions, args.graph_store, args.user, args.password,
+                   data=args.data, data_edition=args.edition)
     sys.stdout.write(render_table(("graph", "triples", "method"),
                                   [(d.graph, d.triples, d.method) for d in done]))
     return EXIT_OK

@@ -28,7 +28,9 @@ from finops_kg.errors import FinopsKGError
 from finops_kg.namespace import FID, ONTOLOGY_IRI, PREFIXES, shorten
 
 ENGINES = ("oxigraph", "rdflib")
-_HEADER = re.compile(r"^#\s*(title|description|param|columns):\s*(.*)$")
+_STRINGS_IRIS_COMMENTS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*')
+_HEADER = re.compile(r"^#\s*(title|description|param|columns|example-data):\s*(.*)$")
 
 
 class QueryError(FinopsKGError):
@@ -60,6 +62,7 @@ class CatalogueQuery:
     parameters: tuple[Parameter, ...]
     columns: tuple[str, ...]
     text: str
+    example_data: tuple[str, ...] = ()  # files under data/ that the example needs, such as examples/assessments.ttl
 
 
 @dataclass
@@ -161,7 +164,7 @@ def parse_catalogue_file(path: Path) -> CatalogueQuery:
         parameters.append(Parameter(name, kind, None if default == "required" else default, example))
     columns = tuple(c.strip() for c in fields["columns"][0].split(",") if c.strip())
     return CatalogueQuery(path.stem, fields["title"][0], fields["description"][0],
-                          tuple(parameters), columns, text)
+                          tuple(parameters), columns, text, tuple(fields.get("example-data", [])))
 
 
 def find(name: str) -> CatalogueQuery:
@@ -438,17 +441,31 @@ class _RdflibRunner:
 
 
 def with_values(text: str, bindings: dict[str, Any]) -> str:
-    """Return the query followed by a VALUES clause that binds its parameters to RDF terms.
+    """Return the query with a VALUES block that binds its parameters to RDF terms.
 
-    A trailing VALUES clause is joined with the query's pattern before grouping and
-    projection, on every SPARQL 1.1 engine; each term is written in its N-Triples form, which
-    escapes any quote, so a value can never change the query's structure.
+    The block opens the query's outermost WHERE group, so the engine binds the parameters before
+    it evaluates the rest (Virtuoso also rejects a trailing VALUES on an unprojected variable).
+    Each term is written in its N-Triples form, which escapes any quote, so a value can never
+    change the query's structure. A query without a WHERE keyword gets a trailing VALUES clause.
     """
     if not bindings:
         return text
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(term.n3() for term in bindings.values())
-    return f"{text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+    block = f"VALUES ({names}) {{ ({terms}) }}"
+    # Strings, IRIs and comments are blanked out at the same length, so positions still hold.
+    bare = keywords_outside_literals(text, keep_length=True)
+    where = re.search(r"\bWHERE\s*\{", bare, re.I)
+    if where is None:
+        return f"{text.rstrip()}\n{block}\n"
+    return f"{text[:where.end()]}\n  {block}{text[where.end():]}"
+
+
+def keywords_outside_literals(text: str, keep_length: bool = False) -> str:
+    """Return the query text without strings, IRIs and comments, to look for keywords safely."""
+    if keep_length:
+        return _STRINGS_IRIS_COMMENTS.sub(lambda match: " " * len(match.group(0)), text)
+    return _STRINGS_IRIS_COMMENTS.sub(" ", text)
 
 
 def _oxigraph_position(message: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from finops_kg.errors import FinopsKGError
+from finops_kg.query import keywords_outside_literals
 
 RESULT_TYPES = {  # media type -> pyoxigraph QueryResultsFormat name
     "application/sparql-results+json": "JSON",
@@ -32,8 +33,6 @@ GRAPH_TYPES = {  # media type -> pyoxigraph RdfFormat name
 SHORT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
                "jsonld": "application/ld+json", "nt": "application/n-triples"}
-_STRINGS_IRIS_COMMENTS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*')
 _UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)
 
 
@@ -51,11 +50,6 @@ class Refused(FinopsKGError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def keywords_outside_literals(text: str) -> str:
-    """Return the query text without strings, IRIs and comments, to look for keywords safely."""
-    return _STRINGS_IRIS_COMMENTS.sub(" ", text)
 
 
 def check_read_only(text: str) -> None:

@@ -1,0 +1,92 @@
+"""Publishing to a real Virtuoso server, and the whole catalogue run on it against the local rows."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from finops_kg import resources
+from finops_kg.publish import publish
+from finops_kg.query import catalogue, find, query
+from finops_kg.remote import EndpointError
+
+from conftest import example_arguments
+
+EXAMPLES = [resources.resource_root() / "data" / "examples" / "assessments.ttl"]
+# Engine differences that cannot be written away, each documented in the README.
+VIRTUOSO_EXCEPTIONS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    import virtuoso as server
+
+    try:
+        url, _, process = server.start(tmp_path_factory.mktemp("virtuoso"))
+    except server.VirtuosoError as error:
+        message = f"Virtuoso could not start: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it: a missing server is a failure there
+        pytest.skip(message)
+    yield url
+    server.stop(process)
+
+
+@pytest.fixture(scope="module")
+def published(virtuoso):
+    done = publish(None, ["2025", "2026"], graph_store=f"{virtuoso}/sparql-graph-crud-auth",
+                   user="dba", password="dba", progress=lambda _: None, data=EXAMPLES)
+    return virtuoso, done
+
+
+def count_in(endpoint: str, graph: str) -> int:
+    result = query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                   endpoint=f"{endpoint}/sparql")
+    return int(result.rows[0][0])
+
+
+def test_publishing_twice_leaves_one_copy(published):
+    endpoint, done = published
+    edition = next(d for d in done if d.graph.endswith("/edition/2026"))
+    assert count_in(endpoint, edition.graph) == edition.triples
+    publish(None, ["2026"], graph_store=f"{endpoint}/sparql-graph-crud-auth", user="dba",
+            password="dba", progress=lambda _: None, data=EXAMPLES)
+    assert count_in(endpoint, edition.graph) == edition.triples
+
+
+def normalised(rows) -> list[tuple]:
+    """Rows as sorted tuples of text, numbers compared by value (Virtuoso canonicalises them)."""
+    def cell(term):
+        if term is None:
+            return ""
+        try:
+            return repr(float(str(term)))
+        except ValueError:
+            return str(term)
+    return sorted(tuple(cell(t) for t in row) for row in rows)
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_the_catalogue_gives_the_same_rows_on_virtuoso(published, name):
+    endpoint, _ = published
+    if name in VIRTUOSO_EXCEPTIONS:
+        pytest.xfail(VIRTUOSO_EXCEPTIONS[name])
+    arguments = example_arguments(name)
+    local = query(name, **arguments)
+    arguments.pop("data")
+    remote = query(name, endpoint=f"{endpoint}/sparql", **arguments)
+    assert remote.columns == list(find(name).columns)
+    assert normalised(remote.rows) == normalised(local.rows)
+
+
+def test_wrong_credentials_are_refused(virtuoso):
+    with pytest.raises(EndpointError, match="wrong credentials"):
+        publish(None, ["2026"], graph_store=f"{virtuoso}/sparql-graph-crud-auth", user="dba",
+                password="not-the-password", progress=lambda _: None)
+
+
+def test_an_unreachable_endpoint_names_the_url_and_the_reason():
+    with pytest.raises(EndpointError, match=r"http://127.0.0.1:9/sparql: unreachable after 3 "
+                                            r"attempts \(.*refused"):
+        query("SELECT * WHERE { ?s ?p ?o } LIMIT 1", endpoint="http://127.0.0.1:9/sparql")
