@@ -165,3 +165,35 @@ def test_stats_prints_counts_coverage_and_explained_gaps():
     assert "Content gaps: " in result.stdout and "NO REASON STATED" not in result.stdout
     body = json.loads(run("stats", "--format", "json").stdout)
     assert len(body["coverage"]) == 22 and all(g["reason"] for g in body["gaps"])
+
+
+def test_query_list_prints_the_catalogue():
+    result = run("query", "--list")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0].split() == ["name", "title", "parameters"]
+    assert "maturity-gaps" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["query", "maturity-gapz"], "no catalogue query named 'maturity-gapz'; did you mean maturity-gaps?"),
+    (["query", "--sparql", "SELECT * WHERE {\n ?s ?p\n}"],
+     "SPARQL syntax error: line 3, column "),
+    (["query", "maturity-gaps", "--param", "edition"], "--param 'edition': write it as NAME=VALUE"),
+    (["query", "maturity-gaps", "--edition", "1999"],
+     "parameter edition: unknown edition '1999'; the editions are: 2025, 2026"),
+    (["query", "--file", "/nonexistent/q.rq"], "/nonexistent/q.rq: cannot be read"),
+])
+def test_query_bad_input_is_one_line(args, message):
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"finops-kg: error: {message}")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_query_with_users_data_as_csv():
+    result = run("query", "maturity-gaps", "--data",
+                 str(resources.resource_root() / "data" / "examples" / "assessments.ttl"),
+                 "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "unit,capability,achieved,target,levels"
+    assert "https://example.org/acme/unit/data-science,https://w3id.org/finops-kg/id/capability/unit-economics,Crawl,Run,2" in result.stdout
