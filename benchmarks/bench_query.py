@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from finops_kg.query import (_OxigraphRunner, _RdflibRunner, catalogue, oxigraph_dataset,
+from finops_kg.query import (OxigraphRunner, RdflibRunner, catalogue, oxigraph_dataset,
                              rdflib_dataset)
 
 
@@ -53,8 +53,8 @@ def latency(runs: int) -> None:
 
     say("loading the query dataset into Oxigraph and rdflib")
     examples = sorted((resources.resource_root() / "data" / "examples").glob("assessments.ttl"))
-    engines = {"oxigraph": _OxigraphRunner(oxigraph_dataset(examples)),
-               "rdflib": _RdflibRunner(rdflib_dataset(examples))}
+    engines = {"oxigraph": OxigraphRunner(oxigraph_dataset(examples)),
+               "rdflib": RdflibRunner(rdflib_dataset(examples))}
     print(f"{'query':<52} {'oxigraph ms':>12} {'rdflib ms':>10}")
     worst = 0.0
     for name, entry in sorted(catalogue().items()):
@@ -155,7 +155,7 @@ def scaling(sizes: list[int]) -> None:
         store = pyoxigraph.Store()
         store.bulk_load(dataset_quads(), pyoxigraph.RdfFormat.N_QUADS)
         store.bulk_load(synthetic_assessments(size), pyoxigraph.RdfFormat.N_QUADS)
-        runner = _OxigraphRunner(store)
+        runner = OxigraphRunner(store)
         cells = []
         for name in names:
             entry = entries[name]

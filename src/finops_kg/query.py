@@ -198,7 +198,7 @@ def dataset_quads() -> bytes:
     for path in sources + code:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    cache = _cache_dir() / f"dataset-{digest.hexdigest()[:16]}.nq"
+    cache = cache_dir() / f"dataset-{digest.hexdigest()[:16]}.nq"
     if cache.exists():
         return cache.read_bytes()
     quads = _build_dataset_quads()
@@ -211,7 +211,7 @@ def dataset_quads() -> bytes:
     return quads
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
     base = os.environ.get("FINOPS_KG_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "finops-kg")
     return Path(base)
@@ -376,16 +376,16 @@ def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None =
 
         runner: Any = RemoteStore(endpoint)
     elif engine == "oxigraph":
-        runner = _OxigraphRunner(oxigraph_dataset(data, edition or "2026"))
+        runner = OxigraphRunner(oxigraph_dataset(data, edition or "2026"))
     elif engine == "rdflib":
-        runner = _RdflibRunner(rdflib_dataset(data, edition or "2026"))
+        runner = RdflibRunner(rdflib_dataset(data, edition or "2026"))
     else:
         raise QueryError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     bindings = bind_parameters(entry, params, runner.labels()) if entry.parameters else {}
     return runner.run(entry.text, bindings)
 
 
-class _OxigraphRunner:
+class OxigraphRunner:
     def __init__(self, store: Any) -> None:
         self.store = store
 
@@ -403,7 +403,7 @@ class _OxigraphRunner:
         try:
             answer = self.store.query(with_values(text, bindings))
         except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {_oxigraph_position(str(error))}") from None
+            raise QueryError(f"SPARQL syntax error: {oxigraph_error_position(str(error))}") from None
         if isinstance(answer, bool):
             return QueryResult(boolean=answer)
         if isinstance(answer, pyoxigraph.QueryTriples):
@@ -417,7 +417,7 @@ class _OxigraphRunner:
         return QueryResult(columns=columns, rows=rows)
 
 
-class _RdflibRunner:
+class RdflibRunner:
     def __init__(self, dataset: Any) -> None:
         self.dataset = dataset
 
@@ -468,7 +468,7 @@ def keywords_outside_literals(text: str, keep_length: bool = False) -> str:
     return _STRINGS_IRIS_COMMENTS.sub(" ", text)
 
 
-def _oxigraph_position(message: str) -> str:
+def oxigraph_error_position(message: str) -> str:
     match = re.match(r"error at (\d+):(\d+): (.*)", message)
     if match:
         return f"line {match.group(1)}, column {match.group(2)}: {match.group(3)}"

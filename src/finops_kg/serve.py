@@ -8,13 +8,26 @@ SERVICE (so no request leaves the machine), and stops a query at a time limit an
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import html
+import multiprocessing
 import re
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pyoxigraph
+from rdflib import Dataset, Variable
+from rdflib.query import Result
+
+from finops_kg.engine import to_rdflib
 from finops_kg.errors import FinopsKGError
-from finops_kg.query import keywords_outside_literals
+from finops_kg.export import write_atomic
+from finops_kg.load import parse_files
+from finops_kg.query import (OxigraphRunner, QueryResult, bind_parameters, cache_dir, catalogue,
+                             dataset_quads, edition_graph, find, keywords_outside_literals,
+                             oxigraph_error_position, with_values)
 
 RESULT_TYPES = {  # media type -> pyoxigraph QueryResultsFormat name
     "application/sparql-results+json": "JSON",
@@ -64,15 +77,11 @@ def check_read_only(text: str) -> None:
 
 def run_limited(store: Any, text: str, limits: Limits) -> Any:
     """Run a query on the store and return (kind, payload) with at most limits.rows rows."""
-    import pyoxigraph
-
     check_read_only(text)
     try:
         answer = store.query(text)
     except SyntaxError as error:
-        from finops_kg.query import _oxigraph_position
-
-        raise Refused(400, f"SPARQL syntax error: {_oxigraph_position(str(error))}") from None
+        raise Refused(400, f"SPARQL syntax error: {oxigraph_error_position(str(error))}") from None
     if isinstance(answer, bool):
         return "boolean", answer
     if isinstance(answer, pyoxigraph.QueryTriples):
@@ -94,8 +103,6 @@ def _take(rows: Any, limit: int) -> list:
 
 def render(kind: str, payload: Any, accept: str) -> tuple[bytes, str]:
     """Serialise a result in the media type the client asked for; return body and media type."""
-    import pyoxigraph
-
     if kind == "graph":
         media = _negotiate(accept, GRAPH_TYPES, "text/turtle")
         body = pyoxigraph.serialize(payload, format=getattr(pyoxigraph.RdfFormat,
@@ -106,19 +113,12 @@ def render(kind: str, payload: Any, accept: str) -> tuple[bytes, str]:
 
 
 def _results_body(kind: str, payload: Any, fmt: str) -> bytes:
-    from rdflib import Variable
-    from rdflib.query import Result
-
-    from finops_kg.engine import to_rdflib
-
     if kind == "boolean":
         result = Result("ASK")
         result.askAnswer = payload
     else:
         variables, rows = payload
         if fmt == "TSV":  # rdflib has no TSV results serializer
-            from finops_kg.query import QueryResult
-
             return QueryResult(columns=[v.value for v in variables], rows=[
                 tuple(to_rdflib(row[i]) for i in range(len(variables))) for row in rows
             ]).to_tsv().encode("utf-8")
@@ -149,8 +149,6 @@ class QueryWorkers:
     """
 
     def __init__(self, quads_path: str, size: int = 2) -> None:
-        import multiprocessing
-
         self._context = multiprocessing.get_context("spawn")
         self._quads_path = quads_path
         self._idle: asyncio.Queue = asyncio.Queue()
@@ -193,8 +191,6 @@ class QueryWorkers:
 
 
 def _worker_loop(connection: Any, quads_path: str) -> None:
-    import pyoxigraph
-
     store = pyoxigraph.Store()
     store.bulk_load(path=quads_path, format=pyoxigraph.RdfFormat.N_QUADS)
     while True:
@@ -219,22 +215,14 @@ def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2) -> 
     from starlette.responses import HTMLResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
-    import pyoxigraph
-
-    from finops_kg.query import LabelIndex, bind_parameters, catalogue, find
-
     label_store = pyoxigraph.Store()
     label_store.bulk_load(path=quads_path, format=pyoxigraph.RdfFormat.N_QUADS)
-    from finops_kg.query import _OxigraphRunner
-
-    labels = _OxigraphRunner(label_store).labels()
+    labels = OxigraphRunner(label_store).labels()
     del label_store
     pool: dict[str, QueryWorkers] = {}
 
     async def answer(text: str, request: Request, bindings: dict | None = None) -> Response:
         accept = request.query_params.get("format") or request.headers.get("accept", "")
-        from finops_kg.query import with_values
-
         try:
             check_read_only(text)
             reply = await pool["workers"].run((with_values(text, bindings or {}), accept,
@@ -281,8 +269,6 @@ def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2) -> 
 
     async def home(request: Request) -> Response:
         return HTMLResponse(_home_page(catalogue()))
-
-    from contextlib import asynccontextmanager
 
     @asynccontextmanager
     async def lifespan(app: Any):
@@ -344,23 +330,12 @@ def serve(host: str = "127.0.0.1", port: int = 7878, edition: str = "2026",
 
 def served_quads(edition: str = "2026", data: tuple = ()) -> Any:
     """Return the path of an N-Quads file with the query dataset and the user's data."""
-    from pathlib import Path
-
-    from finops_kg.query import _cache_dir, dataset_quads, edition_graph
-
     quads = dataset_quads()
     if data:
-        from rdflib import Dataset
-
-        from finops_kg.load import parse_files
-
         extra = Dataset()
         parse_files(extra.graph(edition_graph(edition)), data)
         quads += extra.serialize(format="nquads", encoding="utf-8")
-    from finops_kg.export import write_atomic
-    import hashlib
-
-    path = Path(_cache_dir()) / f"served-{hashlib.sha256(quads).hexdigest()[:16]}.nq"
+    path = Path(cache_dir()) / f"served-{hashlib.sha256(quads).hexdigest()[:16]}.nq"
     if not path.exists():
         write_atomic(path, quads)
     return path
