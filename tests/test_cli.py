@@ -175,7 +175,7 @@ def test_query_list_prints_the_catalogue():
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["query", "maturity-gapz"], "no catalogue query named 'maturity-gapz'; did you mean maturity-gaps?"),
+    (["query", "maturity-gapz"], "no catalogue query named 'maturity-gapz'; did you mean maturity-gaps,"),
     (["query", "--sparql", "SELECT * WHERE {\n ?s ?p\n}"],
      "SPARQL syntax error: line 3, column "),
     (["query", "maturity-gaps", "--param", "edition"], "--param 'edition': write it as NAME=VALUE"),

@@ -1,0 +1,88 @@
+"""The query catalogue: every query gives its expected rows on rdflib and on Oxigraph alike."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from finops_kg.query import QueryError, catalogue, find, query
+
+from conftest import DATA, example_arguments
+
+EXPECTED = DATA / "expected" / "queries"
+NAMES = sorted(catalogue())
+
+
+def as_rows(result) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(result.to_csv())))
+
+
+def test_the_catalogue_has_at_least_25_documented_queries():
+    assert len(NAMES) >= 25
+    for name in NAMES:
+        entry = find(name)
+        assert entry.title and entry.description and entry.columns, name
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_query_gives_the_expected_rows(name, engine):
+    expected_file = EXPECTED / f"{name}.csv"
+    assert expected_file.exists(), f"no expected result for {name}"
+    expected = list(csv.reader(io.StringIO(expected_file.read_text(encoding="utf-8"))))
+    result = query(name, engine=engine, **example_arguments(name))
+    assert result.columns == list(find(name).columns)
+    assert as_rows(result) == expected
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_value_that_looks_like_sparql_is_just_a_literal(engine):
+    result = query("persona-for-a-job-title", engine=engine, title='x" } ; DROP ALL ; #')
+    assert result.rows == []
+    assert query("persona-for-a-job-title", engine=engine, title="architect").rows
+
+
+def test_a_former_name_finds_the_renamed_capability():
+    rows = query("search-labels", text="workload optimization").to_dicts()
+    assert {(str(r["element"]).rsplit("/", 1)[-1], str(r["former"])) for r in rows} >= {
+        ("usage-optimization", "true")}
+
+
+def test_labels_curies_and_iris_name_the_same_individual():
+    by_label = query("capabilities-of-a-domain", domain="Understand Usage & Cost")
+    by_curie = query("capabilities-of-a-domain", domain="fid:domain/understand-usage-cost")
+    by_iri = query("capabilities-of-a-domain",
+                   domain="https://w3id.org/finops-kg/id/domain/understand-usage-cost")
+    assert as_rows(by_label) == as_rows(by_curie) == as_rows(by_iri)
+    assert len(by_label.rows) == 4
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: query("capabilites-of-a-domain"), "did you mean capabilities-of-a-domain"),
+    (lambda: query("capabilities-of-a-domain"), "needs parameter domain"),
+    (lambda: query("capabilities-of-a-domain", domain="Understand Use & Cost"),
+     "close matches: 'understand usage & cost'"),
+    (lambda: query("capabilities-of-a-domain", domain="Allocation"), "no fo:Domain is called"),
+    (lambda: query("capabilities-of-a-domain", domain="Allocation", colour="red"),
+     "has no parameter 'colour'"),
+    (lambda: query("capabilities-of-a-domain", domain="Understand Usage & Cost", edition="2031"),
+     "unknown edition '2031'; the editions are: 2025, 2026"),
+    (lambda: query("SELECT * WHERE {\n  ?s ?p\n}"), "SPARQL syntax error: line 3, column "),
+    (lambda: query("SELECT * WHERE {\n  ?s ?p\n}", engine="rdflib"), "SPARQL syntax error at line"),
+])
+def test_bad_requests_get_a_clear_message(call, message):
+    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call()
+
+
+def test_results_convert_to_csv_json_and_sparql_json():
+    import json
+
+    result = query("capabilities-of-a-domain", domain="Understand Usage & Cost")
+    assert result.to_csv().splitlines()[0] == ",".join(result.columns)
+    assert len(json.loads(result.to_json())) == 4
+    body = json.loads(result.to_sparql_json())
+    assert body["head"]["vars"] == result.columns and len(body["results"]["bindings"]) == 4
+    assert result.to_dicts()[0].keys() == set(result.columns)
