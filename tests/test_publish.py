@@ -90,3 +90,13 @@ def test_an_unreachable_endpoint_names_the_url_and_the_reason():
     with pytest.raises(EndpointError, match=r"http://127.0.0.1:9/sparql: unreachable after 3 "
                                             r"attempts \(.*refused"):
         query("SELECT * WHERE { ?s ?p ?o } LIMIT 1", endpoint="http://127.0.0.1:9/sparql")
+
+
+def test_publishing_by_sparql_update_in_batches(virtuoso):
+    messages = []
+    done = publish(f"{virtuoso}/sparql-auth", ["2025"], user="dba", password="dba",
+                   progress=messages.append)
+    edition = next(d for d in done if d.graph.endswith("/edition/2025"))
+    assert edition.method == "SPARQL Update"
+    assert count_in(virtuoso, edition.graph) == edition.triples
+    assert any(f"{edition.triples}/{edition.triples} triples" in m for m in messages)

@@ -104,3 +104,15 @@ def test_remote_queries_equal_local_ones(endpoint):
     local = query(COUNT_DOMAINS)
     remote = query(COUNT_DOMAINS, endpoint=f"{endpoint}/sparql")
     assert remote.rows == local.rows and remote.columns == local.columns
+
+
+def test_a_catalogue_query_by_its_url_with_a_label_parameter(endpoint):
+    response = httpx.get(f"{endpoint}/queries/capabilities-of-a-domain",
+                         params={"domain": "Understand Usage & Cost"},
+                         headers={"Accept": "text/csv"})
+    assert response.status_code == 200
+    assert len(response.text.strip().splitlines()) == 5  # the header and four capabilities
+    unknown = httpx.get(f"{endpoint}/queries/capabilities-of-a-domian")
+    assert unknown.status_code == 404 and "did you mean" in unknown.text
+    missing = httpx.get(f"{endpoint}/queries/capabilities-of-a-domain")
+    assert missing.status_code == 400 and "needs parameter domain" in missing.text
