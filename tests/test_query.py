@@ -86,3 +86,10 @@ def test_results_convert_to_csv_json_and_sparql_json():
     body = json.loads(result.to_sparql_json())
     assert body["head"]["vars"] == result.columns and len(body["results"]["bindings"]) == 4
     assert result.to_dicts()[0].keys() == set(result.columns)
+
+
+def test_the_package_exports_query():
+    import finops_kg
+
+    result = finops_kg.query("capabilities-of-a-domain", domain="Quantify Business Value")
+    assert isinstance(result, finops_kg.QueryResult) and len(result.rows) == 5

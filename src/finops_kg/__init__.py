@@ -12,6 +12,7 @@ from __future__ import annotations
 from finops_kg.build import BuildResult, build
 from finops_kg.errors import FinopsKGError
 from finops_kg.load import load
+from finops_kg.query import QueryResult, query
 from finops_kg.reason import entailments
 from finops_kg.validate import ValidationReport, validate
 
@@ -19,9 +20,11 @@ __version__ = "0.1.0"
 __all__ = [
     "BuildResult",
     "FinopsKGError",
+    "QueryResult",
     "ValidationReport",
     "build",
     "entailments",
     "load",
+    "query",
     "validate",
 ]

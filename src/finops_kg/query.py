@@ -212,6 +212,7 @@ def dataset_quads() -> bytes:
 
 
 def cache_dir() -> Path:
+    """Return the folder of finops-kg's caches: FINOPS_KG_CACHE, else the XDG cache folder."""
     base = os.environ.get("FINOPS_KG_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "finops-kg")
     return Path(base)
@@ -386,16 +387,20 @@ def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None =
 
 
 class OxigraphRunner:
+    """Runs queries on a pyoxigraph Store, with results as rdflib terms."""
+
     def __init__(self, store: Any) -> None:
         self.store = store
 
     def labels(self) -> LabelIndex:
+        """Return the names of the store's individuals, to resolve parameter labels."""
         from finops_kg.engine import to_rdflib
 
         return LabelIndex((to_rdflib(r[0]), to_rdflib(r[1]), to_rdflib(r[2]))
                           for r in self.store.query(LabelIndex._QUERY))
 
     def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
+        """Run a query with its parameters bound by a VALUES block."""
         import pyoxigraph
 
         from finops_kg.engine import to_rdflib
@@ -418,13 +423,17 @@ class OxigraphRunner:
 
 
 class RdflibRunner:
+    """Runs queries on an rdflib Dataset."""
+
     def __init__(self, dataset: Any) -> None:
         self.dataset = dataset
 
     def labels(self) -> LabelIndex:
+        """Return the names of the dataset's individuals, to resolve parameter labels."""
         return LabelIndex(self.dataset.query(LabelIndex._QUERY))
 
     def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
+        """Run a query with its parameters bound by a VALUES block."""
         from pyparsing import ParseException
 
         try:
