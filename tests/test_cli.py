@@ -197,3 +197,24 @@ def test_query_with_users_data_as_csv():
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "unit,capability,achieved,target,levels"
     assert "https://example.org/acme/unit/data-science,https://w3id.org/finops-kg/id/capability/unit-economics,Crawl,Run,2" in result.stdout
+
+
+def test_export_writes_a_view_atomically_and_refuses_bad_choices(tmp_path):
+    out = tmp_path / "flow.graphml"
+    result = run("export", "--format", "graphml", "--view", "capability-flow", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().startswith("<graphml") and [p.name for p in tmp_path.iterdir()] == [
+        "flow.graphml"]
+    assert_one_line_error(run("export", "--format", "png"),
+                          "unknown format 'png'; the formats are: turtle, jsonld, nt, xml, trig, "
+                          "graphml, gexf, dot, mermaid, cytoscape-json, csv")
+    assert_one_line_error(run("export", "--format", "dot", "--view", "pie"),
+                          "unknown view 'pie'; the views are: capability-persona, "
+                          "domain-capability, capability-flow, kpi-capability, full")
+    assert_one_line_error(run("export", "--format", "csv", "--out", str(tmp_path / "m.json")),
+                          f"{tmp_path / 'm.json'}: a csv file should end in .csv")
+
+
+def test_export_to_standard_output():
+    result = run("export", "--format", "mermaid", "--view", "domain-capability")
+    assert result.returncode == 0 and result.stdout.startswith("flowchart LR")

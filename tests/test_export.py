@@ -75,3 +75,46 @@ def test_write_atomic_refuses_an_unwritable_place(tmp_path):
     blocker.write_text("x")
     with pytest.raises(OutputError, match="cannot write here"):
         write_atomic(blocker / "out.ttl", b"data")
+
+
+@pytest.mark.parametrize("format", ["turtle", "jsonld", "nt", "xml"])
+def test_every_rdf_format_round_trips(framework, format):
+    from finops_kg.export import RDF_FORMATS, export
+
+    parsed = Graph().parse(data=export(format), format={"turtle": "turtle", "jsonld": "json-ld",
+                                                        "nt": "nt", "xml": "xml"}[format])
+    assert isomorphic(parsed, framework)
+    assert RDF_FORMATS[format]
+
+
+def test_trig_holds_every_edition_as_a_named_graph():
+    from rdflib import Dataset
+
+    from finops_kg.export import export
+
+    dataset = Dataset()
+    dataset.parse(data=export("trig"), format="trig")
+    names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert {"https://w3id.org/finops-kg/id/edition/2025",
+            "https://w3id.org/finops-kg/id/edition/2026"} <= names
+
+
+def test_jsonld_reads_like_plain_json_and_expands_to_the_same_graph(framework):
+    import json
+
+    from finops_kg.export import export
+
+    document = json.loads(export("jsonld"))
+    allocation = next(n for n in document["@graph"]
+                      if n.get("id") == "https://w3id.org/finops-kg/id/capability/allocation")
+    assert allocation["label"] == "Allocation"
+    assert allocation["inDomain"] == "https://w3id.org/finops-kg/id/domain/understand-usage-cost"
+    expanded = Graph().parse(data=json.dumps(document), format="json-ld")
+    assert isomorphic(expanded, framework)
+
+
+def test_export_refuses_a_path_that_does_not_fit_the_format(tmp_path):
+    from finops_kg.export import check_extension
+
+    with pytest.raises(OutputError, match="a graphml file should end in .graphml"):
+        check_extension(tmp_path / "view.ttl", "graphml")

@@ -17,6 +17,17 @@ from finops_kg.reason import entailments
 from finops_kg.validate import ValidationReport, validate
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # networkx takes a tenth of a second to import; only graph exports need it.
+    if name == "to_networkx":
+        from finops_kg.network import to_networkx
+
+        return to_networkx
+    raise AttributeError(f"module 'finops_kg' has no attribute {name!r}")
+
+
 __all__ = [
     "BuildResult",
     "FinopsKGError",
@@ -26,5 +37,6 @@ __all__ = [
     "entailments",
     "load",
     "query",
+    "to_networkx",
     "validate",
 ]

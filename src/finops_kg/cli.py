@@ -95,6 +95,21 @@ def _parser() -> argparse.ArgumentParser:
                        help="output format (default: table)")
     query.set_defaults(run=_run_query)
 
+    export = commands.add_parser(
+        "export", help="write the graph in an RDF, graph or tabular format",
+        description="Write one edition as RDF (turtle, jsonld, nt, xml), every edition as TriG, "
+                    "one view as a graph (graphml, gexf, dot, mermaid, cytoscape-json), or the "
+                    "capability by persona matrix as csv.")
+    export.add_argument("--format", required=True, metavar="FORMAT",
+                        help="one of: turtle, jsonld, nt, xml, trig, graphml, gexf, dot, mermaid, "
+                             "cytoscape-json, csv")
+    export.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    export.add_argument("--view", default="capability-persona", metavar="VIEW",
+                        help="for graph formats: capability-persona (default), domain-capability, "
+                             "capability-flow, kpi-capability or full")
+    export.add_argument("--out", type=Path, help="output file (default: standard output)")
+    export.set_defaults(run=_run_export)
+
     serve = commands.add_parser("serve", help="serve the graph as a read-only SPARQL endpoint")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -138,6 +153,25 @@ def _run_publish(args: argparse.Namespace) -> int:
                    data=args.data, data_edition=args.edition)
     sys.stdout.write(render_table(("graph", "triples", "method"),
                                   [(d.graph, d.triples, d.method) for d in done]))
+    return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from finops_kg.export import check_extension, check_format, export, write_atomic
+    from finops_kg.load import check_edition
+    from finops_kg.network import check_view
+
+    check_format(args.format)
+    check_view(args.view)
+    check_edition(args.edition)
+    if args.out:
+        check_extension(args.out, args.format)
+    data = export(args.format, args.edition, args.view)
+    if args.out:
+        write_atomic(args.out, data)
+        print(f"wrote {args.out} ({len(data)} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
     return EXIT_OK
 
 

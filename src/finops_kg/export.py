@@ -12,11 +12,12 @@ from rdflib.compare import to_canonical_graph
 from finops_kg.errors import OutputError
 from finops_kg.namespace import PREFIXES
 
-# File extension and rdflib serializer name of each RDF format the build writes.
+# File extension and rdflib serializer name of each RDF format for one graph.
 RDF_FORMATS = {
     "turtle": ("ttl", "turtle"),
     "jsonld": ("jsonld", "json-ld"),
     "nt": ("nt", "nt11"),
+    "xml": ("rdf", "xml"),
 }
 
 
@@ -52,8 +53,68 @@ def serialize_canonical(graph: Graph, format: str) -> bytes:
         lines = graph.serialize(format=name, encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(line for line in lines if line.strip()))
     if name == "json-ld":
-        return _stable_jsonld(graph.serialize(format=name, context=dict(PREFIXES)))
+        return _stable_jsonld(graph.serialize(format=name, context=jsonld_context(),
+                                              auto_compact=True))
     return graph.serialize(format=name, encoding="utf-8")
+
+
+EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "trig", "graphml", "gexf", "dot", "mermaid",
+                  "cytoscape-json", "csv")
+_EXTENSIONS = {"turtle": (".ttl",), "jsonld": (".jsonld", ".json"), "nt": (".nt",),
+               "xml": (".rdf", ".xml", ".owl"), "trig": (".trig",), "graphml": (".graphml",),
+               "gexf": (".gexf",), "dot": (".dot", ".gv"), "mermaid": (".mmd", ".mermaid", ".md"),
+               "cytoscape-json": (".json", ".cyjs"), "csv": (".csv",)}
+
+
+def export(format: str, edition: str = "2026", view: str = "capability-persona") -> bytes:
+    """Return one edition in an RDF, graph or tabular format; graph formats show one view."""
+    from finops_kg.load import load
+
+    check_format(format)
+    if format == "trig":
+        return serialize_trig(dataset_graphs())
+    graph = load(edition)
+    if format in RDF_FORMATS:
+        return serialize(graph, format)
+    from finops_kg.network import GRAPH_WRITERS, to_networkx
+
+    return GRAPH_WRITERS[format][1](to_networkx(graph, view))
+
+
+def check_format(format: str) -> None:
+    """Refuse a format that export does not write, listing those it does."""
+    if format not in EXPORT_FORMATS:
+        raise OutputError(f"unknown format {format!r}; the formats are: {', '.join(EXPORT_FORMATS)}")
+
+
+def check_extension(path: Path, format: str) -> None:
+    """Refuse an output path whose extension does not fit the format."""
+    allowed = _EXTENSIONS[format]
+    if path.suffix.lower() not in allowed:
+        raise OutputError(f"{path}: a {format} file should end in {' or '.join(allowed)}")
+
+
+def dataset_graphs() -> list[tuple[URIRef, Graph]]:
+    """Return the ontology, every edition and every derived graph, as named graphs."""
+    from finops_kg import resources
+    from finops_kg.derive import derive, derived_graph_iri
+    from finops_kg.load import edition_graph_iri, load, load_edition_data, load_ontology
+    from finops_kg.namespace import ONTOLOGY_IRI
+
+    named = [(URIRef(ONTOLOGY_IRI), load_ontology())]
+    for edition in resources.available_editions():
+        named.append((edition_graph_iri(edition), load_edition_data(edition)))
+        named.append((derived_graph_iri(edition), derive(load(edition), edition)))
+    return named
+
+
+def jsonld_context() -> dict:
+    """Return the project's JSON-LD context: prefixes and plain names such as label, inDomain."""
+    import json
+
+    from finops_kg import resources
+
+    return json.loads(resources.jsonld_context_file().read_text(encoding="utf-8"))["@context"]
 
 
 def serialize_trig(graphs: list[tuple[URIRef, Graph]]) -> bytes:
@@ -88,7 +149,7 @@ def _stable_jsonld(text: str) -> bytes:
         for name, value in node.items():
             if isinstance(value, list):  # values of a property form a set; an @list stays put
                 value.sort(key=key)
-    nodes.sort(key=lambda node: node.get("@id", ""))
+    nodes.sort(key=lambda node: node.get("@id") or node.get("id") or "")  # "id" aliases "@id"
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 

@@ -46,6 +46,11 @@ def hygiene_query_files() -> list[Path]:
     return sorted((resource_root() / "queries" / "qc").glob("*-violation.rq"))
 
 
+def jsonld_context_file() -> Path:
+    """Return the JSON-LD context that makes finops-kg's JSON-LD read like plain JSON."""
+    return resource_root() / "context" / "finops-kg.context.jsonld"
+
+
 def catalogue_query_files() -> list[Path]:
     """Return the catalogue's competency-question queries, one .rq file per question."""
     return sorted((resource_root() / "queries").glob("*.rq"))
