@@ -36,7 +36,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess, expected: str) ->
 def sources(tmp_path) -> Path:
     """A private copy of the ontology, shapes, data and queries that a test may break."""
     copy = tmp_path / "sources"
-    for part in ("ontology", "shapes", "data", "queries"):
+    for part in ("ontology", "shapes", "data", "queries", "context"):
         shutil.copytree(resources.resource_root() / part, copy / part)
     return copy
 

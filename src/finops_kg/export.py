@@ -113,8 +113,15 @@ def jsonld_context() -> dict:
     import json
 
     from finops_kg import resources
+    from finops_kg.errors import InputError
 
-    return json.loads(resources.jsonld_context_file().read_text(encoding="utf-8"))["@context"]
+    path = resources.jsonld_context_file()
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["@context"]
+    except FileNotFoundError:
+        raise InputError(f"{path}: the JSON-LD context is missing") from None
+    except (json.JSONDecodeError, KeyError) as error:
+        raise InputError(f"{path}: not a JSON-LD context ({error})") from None
 
 
 def serialize_trig(graphs: list[tuple[URIRef, Graph]]) -> bytes:
