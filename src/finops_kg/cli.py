@@ -110,6 +110,21 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="output file (default: standard output)")
     export.set_defaults(run=_run_export)
 
+    viz = commands.add_parser(
+        "viz", help="draw the matrix, the network explorer, the domain tree or an ego view",
+        description="KIND is matrix (SVG or PNG), network (an interactive HTML explorer), domains "
+                    "(SVG or PNG), persona NAME or capability NAME (SVG, PNG or Mermaid .mmd).")
+    viz.add_argument("kind", metavar="KIND", help="matrix, network, domains, persona or capability")
+    viz.add_argument("name", nargs="?", metavar="NAME", help="for persona and capability: which one")
+    viz.add_argument("--out", type=Path, help="output file; its extension picks the format")
+    viz.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    viz.set_defaults(run=_run_viz)
+
+    site = commands.add_parser("site", help="write a static documentation site that works offline")
+    site.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    site.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    site.set_defaults(run=_run_site)
+
     serve = commands.add_parser("serve", help="serve the graph as a read-only SPARQL endpoint")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -172,6 +187,35 @@ def _run_export(args: argparse.Namespace) -> int:
         print(f"wrote {args.out} ({len(data)} bytes)", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def _run_viz(args: argparse.Namespace) -> int:
+    from finops_kg import resources
+    from finops_kg.export import write_atomic
+    from finops_kg.load import check_edition, load
+    from finops_kg.visualize import FORMATS, KINDS, VizError, check_output, draw
+
+    if args.kind not in KINDS:
+        raise VizError(f"unknown kind {args.kind!r}; the kinds are: {', '.join(KINDS)}")
+    check_edition(args.edition)
+    default_name = args.kind + (f"-{args.name}" if args.name else "")
+    out = args.out or Path(default_name.replace(" ", "-").lower() + FORMATS[args.kind][0])
+    check_output(args.kind, out)
+    editions = ({e: load(e) for e in resources.available_editions()}
+                if args.kind == "network" else None)
+    data = draw(args.kind, load(args.edition), out, args.name, editions)
+    write_atomic(out, data)
+    print(f"wrote {out} ({len(data)} bytes)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _run_site(args: argparse.Namespace) -> int:
+    from finops_kg.site import build_site_with_pictures
+
+    files = build_site_with_pictures(args.out, args.edition)
+    print(f"wrote {len(files)} files to {args.out}/; open {args.out / 'index.html'}",
+          file=sys.stderr)
     return EXIT_OK
 
 
