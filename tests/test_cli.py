@@ -218,3 +218,14 @@ def test_export_writes_a_view_atomically_and_refuses_bad_choices(tmp_path):
 def test_export_to_standard_output():
     result = run("export", "--format", "mermaid", "--view", "domain-capability")
     assert result.returncode == 0 and result.stdout.startswith("flowchart LR")
+
+
+def test_site_and_viz_commands(tmp_path):
+    site = run("site", "--out", str(tmp_path / "site"))
+    assert site.returncode == 0, site.stderr
+    for page in ("index.html", "explorer.html", "matrix.svg", "capabilities/allocation.html"):
+        assert (tmp_path / "site" / page).exists(), page
+    assert_one_line_error(run("viz", "persona", "Finanse", "--out", str(tmp_path / "p.svg")),
+                          "no persona is called 'Finanse'; close matches: 'finance'")
+    assert_one_line_error(run("viz", "matrix", "--out", str(tmp_path / "m.html")),
+                          f"{tmp_path / 'm.html'}: matrix is drawn as .svg or .png")

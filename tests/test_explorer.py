@@ -203,7 +203,8 @@ def test_search_selects_and_centres_a_capability_and_a_click_shows_its_personas(
     assert abs(x - width / 2) < 1 and abs(y - height / 2) < 1
 
     explorer.click(ALLOCATION)
-    assert page.inner_text("#panel h2") == "Allocation"
+    page.wait_for_function("() => document.querySelector('#panel h2')?.textContent === "
+                           "'Allocation'", timeout=10_000)
     listed = page.eval_on_selector_all(
         "#panel ul.involvement > li",
         "items => items.map(li => [li.querySelector('.node-link').textContent,"
@@ -243,11 +244,15 @@ def test_persona_filter_and_an_edge_click_list_the_activities_marking_the_group(
                                 "edges": len(itam_edges)}
 
     explorer.click(f"{ALLOCATION} -> {ITAM}")
+    edge = network.edges[ALLOCATION, ITAM, "involves"]
+    # The panel fills in after the click event: wait for it rather than race it on a busy machine.
+    page.wait_for_function(
+        "n => document.querySelectorAll('#panel ol.activities > li').length === n",
+        arg=edge["weight"], timeout=10_000)
     activities = page.eval_on_selector_all(
         "#panel ol.activities > li",
         "items => items.map(li => [li.firstChild.textContent,"
         " li.querySelector('.badge') ? li.querySelector('.badge').textContent : ''])")
-    edge = network.edges[ALLOCATION, ITAM, "involves"]
     assert len(activities) == edge["weight"]
     assert sum(1 for _, badge in activities if badge == "through Allied Personas") == \
         edge["via_group"]

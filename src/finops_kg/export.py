@@ -25,6 +25,8 @@ def canonical(graph: Graph) -> Graph:
     """Return a copy of graph whose blank nodes have stable, content-derived names."""
     from finops_kg.load import new_graph
 
+    if not any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph):
+        return graph  # nothing to rename: serialisers sort their output themselves
     result = new_graph()
     with_blank_nodes = Graph()
     for triple in graph:
@@ -98,13 +100,16 @@ def dataset_graphs() -> list[tuple[URIRef, Graph]]:
     """Return the ontology, every edition and every derived graph, as named graphs."""
     from finops_kg import resources
     from finops_kg.derive import derive, derived_graph_iri
-    from finops_kg.load import edition_graph_iri, load, load_edition_data, load_ontology
+    from finops_kg.load import edition_graph_iri, load_edition_data, load_ontology
     from finops_kg.namespace import ONTOLOGY_IRI
 
-    named = [(URIRef(ONTOLOGY_IRI), load_ontology())]
+    ontology = load_ontology()
+    named = [(URIRef(ONTOLOGY_IRI), ontology)]
     for edition in resources.available_editions():
-        named.append((edition_graph_iri(edition), load_edition_data(edition)))
-        named.append((derived_graph_iri(edition), derive(load(edition), edition)))
+        data = load_edition_data(edition)
+        named.append((edition_graph_iri(edition), data))
+        # Derivations read the edition with its ontology; the union saves parsing it again.
+        named.append((derived_graph_iri(edition), derive(ontology + data, edition)))
     return named
 
 
@@ -151,12 +156,14 @@ def _stable_jsonld(text: str) -> bytes:
         return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
     document = json.loads(text)
-    nodes = document.get("@graph", [])
+    # rdflib writes a graph of one subject as a bare node, without @graph.
+    nodes = document.get("@graph", [document])
     for node in nodes:
         for name, value in node.items():
-            if isinstance(value, list):  # values of a property form a set; an @list stays put
+            if isinstance(value, list) and name != "@context":  # property values form a set
                 value.sort(key=key)
-    nodes.sort(key=lambda node: node.get("@id") or node.get("id") or "")  # "id" aliases "@id"
+    if "@graph" in document:
+        nodes.sort(key=lambda node: node.get("@id") or node.get("id") or "")  # "id" aliases "@id"
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 

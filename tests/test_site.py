@@ -1,0 +1,314 @@
+"""Site: a page per term, no broken link, the attribution everywhere, the capability pages."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+
+import finops_kg
+from finops_kg.errors import OutputError
+from finops_kg.namespace import FID, FO
+from finops_kg.site import ATTRIBUTION, SECTIONS, build_site, fallback_ontology_html
+
+ALLOCATION = FID["capability/allocation"]
+EXTRAS = {"explorer.html": b"<!DOCTYPE html><title>explorer</title><p>stand-in</p>\n",
+          "matrix.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n'}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class Page(HTMLParser):
+    """What the tests read from one HTML file: links, alternates, footer text, tables."""
+
+    def __init__(self) -> None:
+        """Start with nothing read."""
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.resources: list[str] = []  # what a browser fetches to show the page
+        self.alternates: dict[str, str] = {}
+        self.footer = ""
+        self._in_footer = 0
+        # table id -> rows, each the text of its th and li cells in order
+        self.rows: dict[str, list[list[str]]] = defaultdict(list)
+        self._table: list[str | None] = []
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("href", "src"):
+            if values.get(name):
+                self.urls.append(values[name])
+        if values.get("src") or (tag == "link" and values.get("rel") != "alternate"):
+            self.resources.append(values.get("src") or values.get("href") or "")
+        if tag == "link" and values.get("rel") == "alternate":
+            self.alternates[values.get("type") or ""] = values.get("href") or ""
+        if tag == "footer":
+            self._in_footer += 1
+        if tag == "table":
+            self._table.append(values.get("id"))
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("th", "li") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "footer":
+            self._in_footer -= 1
+        if tag == "table" and self._table:
+            self._table.pop()
+        elif tag in ("th", "li") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if self._table and self._table[-1]:
+                self.rows[self._table[-1]].append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_footer:
+            self.footer += data
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def parse(path: Path) -> Page:
+    """Parse one HTML file of the site."""
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The 2026 site without extra pages, built once for the module."""
+    out = tmp_path_factory.mktemp("site")
+    root = logging.getLogger()
+    logging_before = (list(root.handlers), root.level)
+    started = time.perf_counter()
+    written = build_site(out, "2026")
+    elapsed = time.perf_counter() - started
+    assert (list(root.handlers), root.level) == logging_before  # pyLODE's basicConfig undone
+    print(f"\nsite: {len(written)} files in {elapsed:.2f} s")
+    assert elapsed < 10, f"building the site took {elapsed:.1f} s; the budget is 10 s"
+    assert sorted(written) == sorted(p for p in out.rglob("*") if p.is_file())
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> dict[Path, Page]:
+    """Every HTML page of the site, parsed."""
+    return {path: parse(path) for path in sorted(site.rglob("*.html"))}
+
+
+@pytest.fixture(scope="module")
+def typed(framework) -> Graph:
+    """The types of the 2026 individuals with their entailed superclasses (fo:Persona)."""
+    types = Graph()
+    for triple in framework.triples((None, RDF.type, None)):
+        types.add(triple)
+    for triple in finops_kg.entailments(framework).triples((None, RDF.type, None)):
+        types.add(triple)
+    return types
+
+
+def term_pages(site: Path, folder: str) -> list[Path]:
+    """The term pages of one section: every page in its folder but the index."""
+    return sorted(p for p in (site / folder).glob("*.html") if p.name != "index.html")
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda s: s.folder)
+def test_one_page_per_term(site, typed, section):
+    expected = {str(s).rsplit("/", 1)[-1] for s in typed.subjects(RDF.type, section.cls)
+                if isinstance(s, URIRef)}
+    assert expected, f"the graph has no {section.title}"
+    assert {p.stem for p in term_pages(site, section.folder)} == expected
+
+
+def test_page_counts_equal_the_graph_counts(site, typed):
+    pages = {s.folder: len(term_pages(site, s.folder)) for s in SECTIONS}
+    graph = {s.folder: len(set(typed.subjects(RDF.type, s.cls))) for s in SECTIONS}
+    assert pages == graph
+    assert graph["personas"] == 11 and graph["capabilities"] == 23  # both kinds, withdrawn too
+
+
+def test_home_links_every_section_and_the_ontology(site, pages):
+    home = pages[site / "index.html"]
+    for section in SECTIONS:
+        assert f"{section.folder}/index.html" in home.urls
+    assert "ontology.html" in home.urls
+    assert not {"explorer.html", "matrix.svg"} & set(home.urls)  # linked only when given
+
+
+def test_no_broken_internal_link(site, pages):
+    broken = []
+    for path, page in pages.items():
+        for url in page.urls:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or not parts.path:  # external, data: or #fragment
+                continue
+            target = (path.parent / unquote(parts.path)).resolve()
+            if not target.is_file() or site.resolve() not in target.parents:
+                broken.append(f"{path.relative_to(site)} -> {url}")
+    assert broken == []
+
+
+def test_every_page_carries_the_attribution(pages):
+    missing = [str(path) for path, page in pages.items()
+               if ATTRIBUTION not in " ".join(page.footer.split())]
+    assert missing == []
+
+
+def test_term_pages_have_their_rdf_alongside(site, pages, framework):
+    for section in SECTIONS:
+        for path in term_pages(site, section.folder):
+            alternates = pages[path].alternates
+            turtle = path.parent / alternates["text/turtle"]
+            jsonld = path.parent / alternates["application/ld+json"]
+            assert turtle == path.with_suffix(".ttl") and jsonld == path.with_suffix(".jsonld")
+            own = set(Graph().parse(turtle, format="turtle"))
+            subjects = {s for s, _, _ in own}
+            assert len(subjects) == 1 and str(next(iter(subjects))).endswith("/" + path.stem)
+            assert own == set(framework.triples((next(iter(subjects)), None, None)))
+            assert set(Graph().parse(jsonld, format="json-ld")) == own
+
+
+def expected_activities(graph: Graph, capability: URIRef) -> dict[str, list[str]]:
+    """The graph's activities of a capability, by the label of their persona or group."""
+    result: dict[str, list[str]] = defaultdict(list)
+    for activity in graph.subjects(FO.activityOf, capability):
+        for performer in graph.objects(activity, FO.performedBy | FO.addressedTo):
+            name = graph.value(performer, SKOS.prefLabel)
+            result[str(name)].append(str(graph.value(activity, RDFS.label)))
+    return {persona: sorted(names) for persona, names in result.items()}
+
+
+def test_allocation_activity_table_matches_the_graph(site, pages, framework):
+    rows = pages[site / "capabilities" / "allocation.html"].rows["activity-table"]
+    body = [row for row in rows if row[0] != "Persona"]  # the header row
+    table = {row[0]: sorted(row[1:]) for row in body}  # the persona, then one cell per activity
+    assert len(table) == len(body)  # one row per persona
+    expected = expected_activities(framework, ALLOCATION)
+    assert "Allied Personas" in table
+    assert table == expected
+
+
+def test_capability_page_sections(site):
+    text = (site / "capabilities" / "budgeting.html").read_text(encoding="utf-8")
+    for anchor in ("areas", "activities", "maturity", "measures", "kpis", "inputs", "outputs",
+                   "source"):
+        assert f'<section id="{anchor}">' in text
+    assert '<a href="../domains/quantify-business-value.html">' in text
+    for value in ("20", "15", "12"):  # the variance targets of Crawl, Walk and Run
+        assert (f'<span class="comparator" title="at most">&lt;=</span> '
+                f'<span class="value">{value}</span> <span class="unit"') in text
+    assert 'href="https://www.finops.org/framework/capabilities/budgeting/"' in text
+
+
+def test_former_names_and_escaping(site):
+    text = (site / "capabilities" / "architecting-workload-placement.html").read_text("utf-8")
+    assert "<li>Architecting for Cloud</li>" in text
+    assert "Architecting &amp; Workload Placement" in text
+    kpi = (site / "kpis" / "anomaly-detection-rate.html").read_text(encoding="utf-8")
+    assert "Green (&lt; 2%)" in kpi and "Green (< 2%)" not in kpi
+
+
+def test_ontology_page_is_pylode_with_the_site_frame(site):
+    pytest.importorskip("pylode", reason="pyLODE is not installed; the fallback page is used")
+    text = (site / "ontology.html").read_text(encoding="utf-8")
+    assert "pyLODE" in text or "OntPub" in text
+    assert 'id="Capability"' in text and 'href="index.html"' in text
+
+
+def test_fallback_ontology_page_lists_every_class():
+    from finops_kg.load import load_ontology
+
+    ontology = load_ontology()
+    text = fallback_ontology_html(ontology)
+    for cls in ontology.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")):
+        if str(cls).startswith(str(FO)):
+            assert f"<code>fo:{str(cls)[len(str(FO)):]}</code>" in text
+    assert "descriptions rewritten in our own words" in text
+
+
+def test_pages_load_nothing_from_the_network(pages):
+    remote = [f"{path.name}: {url}" for path, page in pages.items() for url in page.resources
+              if urlsplit(url).scheme not in ("", "data") or url.startswith("//")]
+    assert remote == []
+
+
+def test_extra_pages_and_a_repeatable_build(site, tmp_path):
+    # Built in a fresh process with another hash seed: set and dict orders differ there.
+    other = tmp_path / "site"
+    code = ("import sys; from pathlib import Path; from finops_kg.site import build_site; "
+            f"build_site(Path(sys.argv[1]), '2026', extra_pages={EXTRAS!r})")
+    environment = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code, str(other)], check=True, env=environment)
+    for name, data in EXTRAS.items():
+        assert (other / name).read_bytes() == data
+    home = parse(other / "index.html")
+    assert {"explorer.html", "matrix.svg"} <= set(home.urls)
+    ours = {p.relative_to(site) for p in site.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(other) for p in other.rglob("*") if p.is_file()}
+    assert theirs == ours | set(map(Path, EXTRAS))
+    differing = [str(p) for p in sorted(ours)
+                 if (site / p).read_bytes() != (other / p).read_bytes()]
+    assert differing == ["index.html"]  # only the home page links the extra pages
+
+
+@pytest.mark.parametrize("name", ["../escape.html", "index.html", "capabilities", "a/b.svg", ""])
+def test_bad_extra_page_names_are_refused(tmp_path, name):
+    with pytest.raises(OutputError):
+        build_site(tmp_path, extra_pages={name: b"x"})
+    assert not any(tmp_path.iterdir())
+
+
+def test_chromium_reads_the_activity_table(site, framework):
+    try:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+    except Exception as error:  # noqa: BLE001 - any failure to start means no browser here
+        _no_browser(error)
+    try:
+        try:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                 args=CHROMIUM_ARGS)
+        except Exception as error:  # noqa: BLE001
+            _no_browser(error)
+        page = browser.new_page()
+        remote: list[str] = []
+        page.on("request", lambda r: remote.append(r.url) if not r.url.startswith(
+            ("file:", "data:")) else None)
+        page.goto((site / "capabilities" / "allocation.html").as_uri())
+        rows = page.eval_on_selector_all(
+            "#activity-table tbody tr",
+            "rows => rows.map(r => [r.querySelector('th').innerText.trim(),"
+            " Array.from(r.querySelectorAll('td li')).map(li => li.innerText.trim())])")
+        browser.close()
+    finally:
+        playwright.stop()
+    assert remote == []
+    shown = {persona: sorted(activities) for persona, activities in rows}
+    assert len(shown) == len(rows)
+    assert shown == expected_activities(framework, ALLOCATION)
+
+
+def _no_browser(error: Exception) -> None:
+    """Fail on CI, where the browser must work; skip elsewhere."""
+    message = f"headless Chromium cannot start: {error}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
