@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         "build", help="validate, reason and export one edition into a folder"
     )
     build.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
-    build.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    _edition_option(build)
     build.add_argument("--all-editions", action="store_true",
                        help="also check every edition and write them all to finops-kg.trig")
     build.set_defaults(run=_run_build)
@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.set_defaults(run=_run_diff)
 
     stats = commands.add_parser("stats", help="counts, per-capability coverage and content gaps")
-    stats.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    _edition_option(stats)
     stats.add_argument("--format", choices=("table", "json"), default="table",
                        help="output format (default: table)")
     stats.set_defaults(run=_run_stats)
@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, metavar="FORMAT",
                         help="one of: turtle, jsonld, nt, xml, trig, graphml, gexf, dot, mermaid, "
                              "cytoscape-json, csv")
-    export.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    _edition_option(export)
     export.add_argument("--view", default="capability-persona", metavar="VIEW",
                         help="for graph formats: capability-persona (default), domain-capability, "
                              "capability-flow, kpi-capability or full")
@@ -117,12 +117,12 @@ def _parser() -> argparse.ArgumentParser:
     viz.add_argument("kind", metavar="KIND", help="matrix, network, domains, persona or capability")
     viz.add_argument("name", nargs="?", metavar="NAME", help="for persona and capability: which one")
     viz.add_argument("--out", type=Path, help="output file; its extension picks the format")
-    viz.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    _edition_option(viz)
     viz.set_defaults(run=_run_viz)
 
     site = commands.add_parser("site", help="write a static documentation site that works offline")
     site.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
-    site.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+    _edition_option(site)
     site.set_defaults(run=_run_site)
 
     serve = commands.add_parser("serve", help="serve the graph as a read-only SPARQL endpoint")
@@ -227,6 +227,10 @@ def _run_serve(args: argparse.Namespace) -> int:
     serve(args.host, args.port, args.edition, tuple(args.data),
           Limits(seconds=args.timeout, rows=args.max_rows))
     return EXIT_OK
+
+
+def _edition_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
 
 
 def _run_query(args: argparse.Namespace) -> int:
