@@ -207,7 +207,7 @@ def test_export_writes_a_view_atomically_and_refuses_bad_choices(tmp_path):
         "flow.graphml"]
     assert_one_line_error(run("export", "--format", "png"),
                           "unknown format 'png'; the formats are: turtle, jsonld, nt, xml, trig, "
-                          "graphml, gexf, dot, mermaid, cytoscape-json, csv")
+                          "graphml, gexf, dot, mermaid, cytoscape-json, csv, archimate")
     assert_one_line_error(run("export", "--format", "dot", "--view", "pie"),
                           "unknown view 'pie'; the views are: capability-persona, "
                           "domain-capability, capability-flow, kpi-capability, full")

@@ -98,11 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", help="write the graph in an RDF, graph or tabular format",
         description="Write one edition as RDF (turtle, jsonld, nt, xml), every edition as TriG, "
-                    "one view as a graph (graphml, gexf, dot, mermaid, cytoscape-json), or the "
-                    "capability by persona matrix as csv.")
+                    "one view as a graph (graphml, gexf, dot, mermaid, cytoscape-json), the "
+                    "capability by persona matrix as csv, or an ArchiMate 3.1 exchange model "
+                    "(archimate).")
     export.add_argument("--format", required=True, metavar="FORMAT",
                         help="one of: turtle, jsonld, nt, xml, trig, graphml, gexf, dot, mermaid, "
-                             "cytoscape-json, csv")
+                             "cytoscape-json, csv, archimate")
     _edition_option(export)
     export.add_argument("--view", default="capability-persona", metavar="VIEW",
                         help="for graph formats: capability-persona (default), domain-capability, "
@@ -154,7 +155,58 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--user", help="user name (or set FINOPS_KG_USER)")
     publish.add_argument("--password", help="password (or set FINOPS_KG_PASSWORD)")
     publish.set_defaults(run=_run_publish)
+
+    mapping = commands.add_parser(
+        "map", help="list, check and apply SSSOM mapping sets",
+        description="list: the curated sets and their rows. check: each problem of a mapping "
+                    "set, by file, line and field. apply: the mappings of clean sets as TriG, "
+                    "one named graph per set, named by its mapping_set_id.")
+    mapping.add_argument("action", choices=("list", "check", "apply"))
+    mapping.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                         help="SSSOM/TSV mapping sets (default: the curated sets in data/mappings)")
+    mapping.add_argument("--target", type=Path, metavar="FILE",
+                         help="check: the target ontology every object must be in")
+    mapping.add_argument("--as", dest="as_", choices=("skos", "owl"), default="skos",
+                         help="apply: owl writes exactMatch between classes as "
+                              "owl:equivalentClass (default: skos)")
+    mapping.add_argument("--out", type=Path, help="apply: the .trig file (default: stdout)")
+    _edition_option(mapping)
+    mapping.set_defaults(run=_run_map)
     return parser
+
+
+def _run_map(args: argparse.Namespace) -> int:
+    from finops_kg.export import check_extension, serialize_trig, write_atomic
+    from finops_kg.load import check_edition
+    from finops_kg.mapping import apply, check, count_rows, mapping_set_files
+
+    check_edition(args.edition)
+    files = args.files or mapping_set_files()
+    if not files:
+        raise FinopsKGError("no mapping set given, and data/mappings holds none")
+    if args.action == "list":
+        sys.stdout.write(render_table(("mapping set", "rows"),
+                                      [(str(path), count_rows(path)) for path in files]))
+        return EXIT_OK
+    if args.action == "apply":
+        if args.out:
+            check_extension(args.out, "trig")  # one named graph per set: Turtle cannot hold it
+        data = serialize_trig(apply(files, as_owl=args.as_ == "owl", edition=args.edition))
+        if args.out:
+            write_atomic(args.out, data)
+            print(f"wrote {args.out} ({len(data)} bytes)", file=sys.stderr)
+        else:
+            sys.stdout.buffer.write(data)
+        return EXIT_OK
+    results = [check(path, args.target, args.edition) for path in files]
+    for result in results:
+        for problem in result.problems:
+            print(problem)
+    sys.stdout.write(render_table(
+        ("mapping set", "rows", "problems", "cardinality"),
+        [(str(r.path), r.rows, len(r.problems),
+          ", ".join(f"{k} {v}" for k, v in sorted(r.cardinality.items()))) for r in results]))
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FINDINGS
 
 
 def _run_publish(args: argparse.Namespace) -> int:

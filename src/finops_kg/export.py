@@ -61,11 +61,12 @@ def serialize_canonical(graph: Graph, format: str) -> bytes:
 
 
 EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "trig", "graphml", "gexf", "dot", "mermaid",
-                  "cytoscape-json", "csv")
+                  "cytoscape-json", "csv", "archimate")
 _EXTENSIONS = {"turtle": (".ttl",), "jsonld": (".jsonld", ".json"), "nt": (".nt",),
                "xml": (".rdf", ".xml", ".owl"), "trig": (".trig",), "graphml": (".graphml",),
                "gexf": (".gexf",), "dot": (".dot", ".gv"), "mermaid": (".mmd", ".mermaid", ".md"),
-               "cytoscape-json": (".json", ".cyjs"), "csv": (".csv",)}
+               "cytoscape-json": (".json", ".cyjs"), "csv": (".csv",),
+               "archimate": (".xml",)}
 
 
 def export(format: str, edition: str = "2026", view: str = "capability-persona") -> bytes:
@@ -78,6 +79,10 @@ def export(format: str, edition: str = "2026", view: str = "capability-persona")
     graph = load(edition)
     if format in RDF_FORMATS:
         return serialize(graph, format)
+    if format == "archimate":
+        from finops_kg.archimate import archimate_xml
+
+        return archimate_xml(graph)
     from finops_kg.network import GRAPH_WRITERS, to_networkx
 
     return GRAPH_WRITERS[format][1](to_networkx(graph, view))

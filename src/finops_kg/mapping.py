@@ -1,0 +1,247 @@
+"""SSSOM mapping sets: check them against the Framework and a target, and apply them as RDF.
+
+sssom-py parses and validates the sets and infers their cardinality. The file is also read line
+by line, so that each problem can name its line and field, as the SSSOM table itself does not.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Graph, URIRef
+
+from finops_kg import resources
+from finops_kg.errors import FinopsKGError
+
+REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
+MAPPING_PREDICATE_NAMESPACES = ("http://www.w3.org/2004/02/skos/core#",
+                                "http://www.w3.org/2002/07/owl#")
+EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
+
+
+class MappingError(FinopsKGError):
+    """A mapping set cannot be read, or fails its check where a clean one is needed."""
+
+
+@dataclass
+class MappingCheck:
+    """The problems found in one mapping set, one line each, and its pairs' cardinalities."""
+
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    cardinality: Counter = field(default_factory=Counter)
+    rows: int = 0
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Return True when the set has no problem."""
+        return not self.problems
+
+    def add(self, line: int, column: str, message: str) -> None:
+        """Record one problem at a line and column of the file."""
+        self.problems.append(f"{self.path}:{line}: {column}: {message}")
+
+
+def mapping_set_files() -> list[Path]:
+    """Return the curated mapping sets under data/mappings/."""
+    return sorted((resources.resource_root() / "data" / "mappings").glob("*.sssom.tsv"))
+
+
+def count_rows(path: str | Path) -> int:
+    """Return the number of mapping rows in a set, without checking them."""
+    result = MappingCheck(Path(path))
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise MappingError(f"{path}: cannot be read ({error.strerror})") from None
+    return len(_read_table(text, result)[1])
+
+
+def check(path: str | Path, target: str | Path | None = None, edition: str = "2026",
+          cardinality: bool = True) -> MappingCheck:
+    """Check a mapping set, ours or a user's, and return every problem found."""
+    path = Path(path)
+    result = MappingCheck(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise MappingError(f"{path}: cannot be read ({error.strerror})") from None
+    header_lines, rows = _read_table(text, result)
+    if not result.ok:
+        return result  # the table cannot be parsed: what follows would only repeat it
+    curie_map = result.metadata.get("curie_map") or {}
+    framework = _subjects(_framework_graph(edition))
+    targets = _subjects(_target_graph(target)) if target else None
+    seen: dict[tuple, int] = {}
+    exact: dict[tuple, list] = defaultdict(list)
+    for offset, row in enumerate(rows):
+        line = header_lines + 2 + offset
+        _check_row(result, line, row, curie_map, framework, targets, seen, exact)
+    for (subject, vocabulary), objects in exact.items():
+        if len(objects) > 1:
+            lines = ", ".join(str(line) for line, _ in objects)
+            result.add(objects[-1][0], "object_id", f"{subject} is an exactMatch of "
+                       f"{len(objects)} terms of {vocabulary} (lines {lines})")
+    result.rows = len(rows)
+    result.problems.sort(key=lambda problem: int(problem[len(str(path)) + 1:].split(":")[0]))
+    if result.ok and cardinality:
+        result.cardinality = _cardinality(path)
+    return result
+
+
+def _read_table(text: str, result: MappingCheck) -> tuple[int, list[dict]]:
+    import yaml
+
+    lines = text.splitlines()
+    header = [line[1:] for line in lines if line.startswith("#")]
+    try:
+        result.metadata = yaml.safe_load("\n".join(header)) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        result.add(mark.line + 1 if mark else 1, "metadata", f"the YAML header is malformed "
+                   f"({getattr(error, 'problem', None) or error})")
+        return len(header), []
+    if not isinstance(result.metadata, dict):
+        result.add(1, "metadata", "the YAML header is not a mapping of keys to values")
+        return len(header), []
+    table = lines[len(header):]
+    if not table:
+        result.add(len(header) + 1, "table", "the file has no table after its header")
+        return len(header), []
+    columns = table[0].split("\t")
+    for column in REQUIRED_COLUMNS:
+        if column not in columns:
+            result.add(len(header) + 1, column, "this required column is missing")
+    rows = []
+    for offset, raw in enumerate(table[1:], start=2):
+        if not raw.strip():
+            continue
+        cells = next(csv.reader(io.StringIO(raw), delimiter="\t"))
+        if len(cells) != len(columns):
+            spaced = "  " in raw or (" " in raw and len(cells) < len(columns))
+            reason = "columns are separated by spaces, not tabs" if spaced else \
+                f"{len(cells)} fields where the header has {len(columns)}"
+            result.add(len(header) + offset, "table", reason)
+            continue
+        rows.append(dict(zip(columns, cells)))
+    return len(header), rows
+
+
+def _check_row(result: MappingCheck, line: int, row: dict, curie_map: dict,
+               framework: set[str], targets: set[str] | None, seen: dict, exact: dict) -> None:
+    expanded = {}
+    for column in ("subject_id", "predicate_id", "object_id", "mapping_justification"):
+        value = row.get(column, "").strip()
+        if not value:
+            label = "justification" if column == "mapping_justification" else column
+            result.add(line, column, f"the {label} is missing")
+            continue
+        prefix, sep, local = value.partition(":")
+        if sep and not value.startswith(("http://", "https://")):
+            if prefix not in curie_map:
+                result.add(line, column, f"the prefix {prefix!r} is not declared in the curie_map")
+                continue
+            value = curie_map[prefix] + local
+        expanded[column] = value
+    predicate = expanded.get("predicate_id")
+    if predicate and not predicate.startswith(MAPPING_PREDICATE_NAMESPACES):
+        result.add(line, "predicate_id", f"{row['predicate_id']} is neither a SKOS nor an OWL "
+                   "mapping predicate")
+    confidence = row.get("confidence", "").strip()
+    if confidence:
+        try:
+            number = float(confidence)
+        except ValueError:
+            number = -1.0
+        if not 0 <= number <= 1:
+            result.add(line, "confidence", f"{confidence!r} is not a number from 0 to 1")
+    subject, obj = expanded.get("subject_id"), expanded.get("object_id")
+    if subject and subject not in framework:
+        result.add(line, "subject_id", f"{row['subject_id']} is not in the Framework graph")
+    if obj and targets is not None and obj not in targets:
+        result.add(line, "object_id", f"{row['object_id']} is not in the target ontology")
+    negated = row.get("predicate_modifier", "").strip() == "Not"
+    key = (subject, predicate, negated, obj)
+    if None not in key[:2] and key in seen:
+        result.add(line, "row", f"duplicates line {seen[key]}")
+    seen.setdefault(key, line)
+    if predicate == EXACT_MATCH and subject and obj:
+        if (subject, predicate, not negated, obj) in seen:
+            result.add(line, "predicate_modifier", f"contradicts line "
+                       f"{seen[(subject, predicate, not negated, obj)]}: exactMatch and "
+                       "Not exactMatch on the same pair")
+        if not negated:
+            exact[(row["subject_id"], row["object_id"].partition(":")[0])].append((line, obj))
+
+
+def _cardinality(path: Path) -> Counter:
+    """Count the pairs of each cardinality, as sssom-py infers it."""
+    from sssom.parsers import parse_sssom_table
+
+    frame = parse_sssom_table(path)
+    frame.infer_cardinality()
+    return Counter(frame.df["mapping_cardinality"].astype(str))
+
+
+def _subjects(graph: Graph) -> set[str]:
+    return {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+
+
+def _framework_graph(edition: str) -> Graph:
+    from finops_kg.load import load
+
+    return load(edition)
+
+
+def _target_graph(target: str | Path) -> Graph:
+    from finops_kg.load import parse_file
+
+    return parse_file(Graph(), target)
+
+
+def apply(paths: Iterable[str | Path], as_owl: bool = False,
+          edition: str = "2026") -> list[tuple[URIRef, Graph]]:
+    """Return the mappings of clean sets as named graphs, one per set, in the order given."""
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS, OWL, PROV, RDF
+
+    from finops_kg.load import load
+
+    classes = set(load(edition).subjects(RDF.type, OWL.Class))
+    named = []
+    for path in map(Path, paths):
+        result = check(path, edition=edition, cardinality=False)
+        if not result.ok:
+            raise MappingError(f"{path} fails its check ({len(result.problems)} problems; run "
+                               f"finops-kg map check {path}); nothing was written")
+        curie_map = result.metadata.get("curie_map") or {}
+        set_id = URIRef(str(result.metadata.get("mapping_set_id") or path.resolve().as_uri()))
+        graph = Graph()
+        graph.add((set_id, RDF.type, PROV.Entity))
+        graph.add((set_id, DCTERMS.title, Literal(path.name)))
+        if result.metadata.get("license"):
+            graph.add((set_id, DCTERMS.license, URIRef(str(result.metadata["license"]))))
+        _, rows = _read_table(path.read_text(encoding="utf-8"), MappingCheck(path))
+        for row in rows:
+            if row.get("predicate_modifier", "").strip() == "Not":
+                continue  # a negative mapping states what is not so: no triple follows
+            subject, predicate, obj = (URIRef(_expand(row[c], curie_map))
+                                       for c in ("subject_id", "predicate_id", "object_id"))
+            if as_owl and str(predicate) == EXACT_MATCH and subject in classes:
+                predicate = OWL.equivalentClass
+            graph.add((subject, predicate, obj))
+        named.append((set_id, graph))
+    return named
+
+
+def _expand(value: str, curie_map: dict) -> str:
+    if value.startswith(("http://", "https://")):
+        return value
+    prefix, _, local = value.partition(":")
+    return curie_map[prefix] + local

@@ -1,0 +1,135 @@
+"""Mapping: SSSOM sets are checked line by line and applied as named graphs with provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import OWL, PROV, RDF, SKOS
+
+pytest.importorskip("sssom")
+
+from finops_kg.cli import main  # noqa: E402
+from finops_kg.mapping import MappingError, apply, check  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "mappings"
+FID = "https://w3id.org/finops-kg/id/"
+EX = "https://example.org/"
+
+
+def test_a_clean_set_passes_and_its_cardinality_is_inferred():
+    result = check(DATA / "good.sssom.tsv")
+    assert result.problems == []
+    assert result.rows == 3
+    assert sum(result.cardinality.values()) == 3
+    assert set(result.cardinality) <= {"1:1", "1:n", "n:1", "n:n"}
+
+
+def test_each_bad_row_is_named_by_line_and_field():
+    problems = check(DATA / "bad.sssom.tsv").problems
+    path = str(DATA / "bad.sssom.tsv")
+    assert all(p.startswith(path + ":") for p in problems)
+    found = {p[len(path) + 1:] for p in problems}
+    expected = {
+        "11: subject_id": "not in the Framework graph",
+        "12: predicate_id": "neither a SKOS nor an OWL",
+        "13: mapping_justification": "justification is missing",
+        "14: confidence": "not a number from 0 to 1",
+        "15: row": "duplicates line 14",
+        "17: predicate_modifier": "contradicts line 16",
+        "19: object_id": "exactMatch of 2 terms",
+        "20: object_id": "prefix 'other' is not declared",
+    }
+    for where, phrase in expected.items():
+        assert any(f.startswith(where) and phrase in f for f in found), (where, found)
+
+
+@pytest.mark.parametrize("name, where, phrase", [
+    ("bad-yaml.sssom.tsv", "metadata", "YAML header is malformed"),
+    ("missing-column.sssom.tsv", "mapping_justification", "required column is missing"),
+    ("spaces.sssom.tsv", "table", "separated by spaces"),
+])
+def test_an_unreadable_table_gets_one_clear_problem(name, where, phrase):
+    problems = check(DATA / name).problems
+    assert len(problems) == 1
+    assert f": {where}: " in problems[0] and phrase in problems[0]
+
+
+def test_objects_are_checked_against_a_target_ontology():
+    problems = check(DATA / "good.sssom.tsv", target=DATA / "target.ttl").problems
+    assert len(problems) == 1
+    assert "org:Role is not in the target ontology" in problems[0]
+
+
+def test_a_missing_file_is_an_error():
+    with pytest.raises(MappingError, match="cannot be read"):
+        check(DATA / "absent.sssom.tsv")
+
+
+def test_apply_writes_one_named_graph_with_provenance():
+    [(set_id, graph)] = apply([DATA / "good.sssom.tsv"])
+    assert set_id == URIRef("https://w3id.org/finops-kg/mappings/test-good.sssom.tsv")
+    assert (set_id, RDF.type, PROV.Entity) in graph
+    assert (URIRef(FID + "persona/finance"), SKOS.exactMatch, URIRef(EX + "Controller")) in graph
+    # a negative mapping states what is not so: it must not become a triple
+    assert not list(graph.triples((None, None, URIRef(EX + "Treasurer"))))
+
+
+def test_apply_as_owl_turns_class_exact_matches_into_equivalences(tmp_path):
+    mapped = tmp_path / "class.sssom.tsv"
+    text = (DATA / "good.sssom.tsv").read_text(encoding="utf-8")
+    mapped.write_text(text.replace("fo:Persona\tPersona\tskos:narrowMatch",
+                                   "fo:Persona\tPersona\tskos:exactMatch"), encoding="utf-8")
+    [(_, graph)] = apply([mapped], as_owl=True)
+    persona = URIRef("https://w3id.org/finops-kg/ontology#Persona")
+    assert (persona, OWL.equivalentClass, URIRef("http://www.w3.org/ns/org#Role")) in graph
+    # individuals keep skos:exactMatch: owl:sameAs would merge them with the target's
+    assert (URIRef(FID + "persona/finance"), SKOS.exactMatch, URIRef(EX + "Controller")) in graph
+
+
+def test_apply_refuses_a_failing_set():
+    with pytest.raises(MappingError, match="fails its check"):
+        apply([DATA / "bad.sssom.tsv"])
+
+
+def test_cli_check_lists_problems_and_exits_one(capsys):
+    assert main(["map", "check", str(DATA / "bad.sssom.tsv")]) == 1
+    out = capsys.readouterr().out
+    assert "bad.sssom.tsv:12: predicate_id:" in out
+
+
+def test_cli_check_passes_a_clean_set(capsys):
+    assert main(["map", "check", str(DATA / "good.sssom.tsv")]) == 0
+    assert "good.sssom.tsv" in capsys.readouterr().out
+
+
+def test_cli_apply_writes_trig_that_reparses(tmp_path, capsys):
+    from rdflib import Dataset
+
+    out = tmp_path / "mappings.trig"
+    assert main(["map", "apply", str(DATA / "good.sssom.tsv"), "--out", str(out)]) == 0
+    reparsed = Dataset()
+    reparsed.parse(out, format="trig")
+    assert (URIRef(FID + "persona/finance"), SKOS.exactMatch, URIRef(EX + "Controller"),
+            URIRef("https://w3id.org/finops-kg/mappings/test-good.sssom.tsv")) in reparsed
+
+
+def test_cli_list_counts_rows(capsys):
+    assert main(["map", "list", str(DATA / "good.sssom.tsv")]) == 0
+    row = capsys.readouterr().out.splitlines()[2].split()
+    assert row == [str(DATA / "good.sssom.tsv"), "3"]
+
+
+def test_cli_apply_refuses_a_turtle_file_name(tmp_path, capsys):
+    out = tmp_path / "bridged.ttl"
+    assert main(["map", "apply", str(DATA / "good.sssom.tsv"), "--out", str(out)]) == 2
+    assert not out.exists()
+    assert "should end in .trig" in capsys.readouterr().err
+
+
+def test_cli_apply_of_a_failing_set_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "mappings.trig"
+    assert main(["map", "apply", str(DATA / "bad.sssom.tsv"), "--out", str(out)]) == 2
+    assert not out.exists()
+    assert "fails its check" in capsys.readouterr().err
