@@ -1,4 +1,4 @@
-"""Time `finops-kg map check` and `map apply` on a test set and on generated sets of growing size.
+"""Time `finops-kg map check` and `map apply` on the curated sets and on generated sets of growing size.
 
 Each run is a fresh process, so the figures include start-up and loading the Framework graph.
 The generated sets map real Framework subjects to made-up objects with skos:relatedMatch, so
@@ -57,17 +57,20 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     args = parser.parse_args()
     cli = [sys.executable, "-m", "finops_kg.cli", "map"]
-    test_set = Path(__file__).resolve().parent.parent / "tests" / "data" / "mappings" / "good.sssom.tsv"
+    from finops_kg.mapping import count_rows, mapping_set_files
+
+    curated = mapping_set_files()
     print(f"{'mapping set':<24} {'rows':>7} {'check s':>8} {'apply s':>8} {'apply µs/row':>13}")
     with tempfile.TemporaryDirectory() as tmp:
-        sets = [("tests good.sssom.tsv", 3, test_set)]
+        sets = [(f"curated ({len(curated)} sets)", sum(map(count_rows, curated)), curated)]
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"generating {size} rows…", file=sys.stderr)
-            sets.append((f"generated", size, generated_set(Path(tmp) / f"g{size}.sssom.tsv", size)))
-        for label, rows, path in sets:
+            sets.append(("generated", size, [generated_set(Path(tmp) / f"g{size}.sssom.tsv", size)]))
+        for label, rows, paths in sets:
             print(f"timing {label} ({rows} rows)…", file=sys.stderr)
-            checked = time_command(cli + ["check", str(path)], args.runs)
-            applied = time_command(cli + ["apply", str(path), "--out",
+            files = [str(path) for path in paths]
+            checked = time_command(cli + ["check", *files], args.runs)
+            applied = time_command(cli + ["apply", *files, "--out",
                                           str(Path(tmp) / "out.trig")], args.runs)
             print(f"{label:<24} {rows:>7} {checked:>8.2f} {applied:>8.2f} "
                   f"{applied / rows * 1e6:>13.1f}")

@@ -11,7 +11,7 @@ from rdflib.namespace import OWL, PROV, RDF, SKOS
 pytest.importorskip("sssom")
 
 from finops_kg.cli import main  # noqa: E402
-from finops_kg.mapping import MappingError, apply, check  # noqa: E402
+from finops_kg.mapping import MappingError, apply, check, mapping_set_files  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "mappings"
 FID = "https://w3id.org/finops-kg/id/"
@@ -133,3 +133,39 @@ def test_cli_apply_of_a_failing_set_writes_nothing(tmp_path, capsys):
     assert main(["map", "apply", str(DATA / "bad.sssom.tsv"), "--out", str(out)]) == 2
     assert not out.exists()
     assert "fails its check" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def vocabularies(tmp_path_factory):
+    """The minted target vocabularies (COBIT, ITIL, NIST CSF, ArchiMate, FOCUS) as one file."""
+    from rdflib import Graph
+
+    union = Graph()
+    for path in sorted((mapping_set_files()[0].parent / "vocab").glob("*.ttl")):
+        union.parse(path, format="turtle")
+    out = tmp_path_factory.mktemp("vocab") / "vocabularies.ttl"
+    union.serialize(out, format="turtle")
+    return out
+
+
+def test_every_curated_set_passes_its_check(vocabularies):
+    files = mapping_set_files()
+    assert {f.name for f in files} >= {"structure.sssom.tsv", "archimate.sssom.tsv",
+                                        "cobit.sssom.tsv", "itil.sssom.tsv",
+                                        "nist-csf.sssom.tsv", "focus.sssom.tsv"}
+    for path in files:
+        # structure maps to published vocabularies; the others to our minted ones
+        target = None if path.name == "structure.sssom.tsv" else vocabularies
+        result = check(path, target=target)
+        assert result.problems == [], path.name
+        assert result.rows > 0
+
+
+def test_structure_set_agrees_with_the_alignments(framework):
+    from rdflib.namespace import RDFS
+
+    [(_, graph)] = apply([f for f in mapping_set_files() if f.name == "structure.sssom.tsv"])
+    for subclass, superclass in framework.subject_objects(RDFS.subClassOf):
+        if str(subclass).startswith("https://w3id.org/finops-kg/ontology#") and \
+                not str(superclass).startswith("https://w3id.org/finops-kg/"):
+            assert (subclass, SKOS.broadMatch, superclass) in graph, (subclass, superclass)
