@@ -10,6 +10,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -76,7 +77,7 @@ def check(path: str | Path, target: str | Path | None = None, edition: str = "20
     if not result.ok:
         return result  # the table cannot be parsed: what follows would only repeat it
     curie_map = result.metadata.get("curie_map") or {}
-    framework = _subjects(_framework_graph(edition))
+    framework = _framework_terms(edition)[0]
     targets = _subjects(_target_graph(target)) if target else None
     seen: dict[tuple, int] = {}
     exact: dict[tuple, list] = defaultdict(list)
@@ -193,10 +194,15 @@ def _subjects(graph: Graph) -> set[str]:
     return {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
 
 
-def _framework_graph(edition: str) -> Graph:
+@lru_cache(maxsize=None)
+def _framework_terms(edition: str) -> tuple[frozenset[str], frozenset[URIRef]]:
+    """Return the Framework's subjects and its OWL classes, loaded once per edition."""
+    from rdflib.namespace import OWL, RDF
+
     from finops_kg.load import load
 
-    return load(edition)
+    graph = load(edition)
+    return frozenset(_subjects(graph)), frozenset(graph.subjects(RDF.type, OWL.Class))
 
 
 def _target_graph(target: str | Path) -> Graph:
@@ -211,9 +217,7 @@ def apply(paths: Iterable[str | Path], as_owl: bool = False,
     from rdflib import Literal
     from rdflib.namespace import DCTERMS, OWL, PROV, RDF
 
-    from finops_kg.load import load
-
-    classes = set(load(edition).subjects(RDF.type, OWL.Class))
+    classes = _framework_terms(edition)[1]
     named = []
     for path in map(Path, paths):
         result = check(path, edition=edition, cardinality=False)
