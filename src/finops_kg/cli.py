@@ -176,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_map(args: argparse.Namespace) -> int:
-    from finops_kg.export import check_extension, serialize_trig, write_atomic
+    from finops_kg.export import check_extension, serialize_trig
     from finops_kg.load import check_edition
     from finops_kg.mapping import apply, check, count_rows, mapping_set_files
 
@@ -191,12 +191,8 @@ def _run_map(args: argparse.Namespace) -> int:
     if args.action == "apply":
         if args.out:
             check_extension(args.out, "trig")  # one named graph per set: Turtle cannot hold it
-        data = serialize_trig(apply(files, as_owl=args.as_ == "owl", edition=args.edition))
-        if args.out:
-            write_atomic(args.out, data)
-            print(f"wrote {args.out} ({len(data)} bytes)", file=sys.stderr)
-        else:
-            sys.stdout.buffer.write(data)
+        _write_output(args.out, serialize_trig(apply(files, as_owl=args.as_ == "owl",
+                                                     edition=args.edition)))
         return EXIT_OK
     results = [check(path, args.target, args.edition) for path in files]
     for result in results:
@@ -224,7 +220,7 @@ def _run_publish(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from finops_kg.export import check_extension, check_format, export, write_atomic
+    from finops_kg.export import check_extension, check_format, export
     from finops_kg.load import check_edition
     from finops_kg.network import check_view
 
@@ -233,13 +229,19 @@ def _run_export(args: argparse.Namespace) -> int:
     check_edition(args.edition)
     if args.out:
         check_extension(args.out, args.format)
-    data = export(args.format, args.edition, args.view)
-    if args.out:
-        write_atomic(args.out, data)
-        print(f"wrote {args.out} ({len(data)} bytes)", file=sys.stderr)
+    _write_output(args.out, export(args.format, args.edition, args.view))
+    return EXIT_OK
+
+
+def _write_output(out: Path | None, data: bytes) -> None:
+    """Write data to the file atomically, or to standard output when no file is given."""
+    from finops_kg.export import write_atomic
+
+    if out:
+        write_atomic(out, data)
+        print(f"wrote {out} ({len(data)} bytes)", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
-    return EXIT_OK
 
 
 def _run_viz(args: argparse.Namespace) -> int:
