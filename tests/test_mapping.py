@@ -169,3 +169,24 @@ def test_structure_set_agrees_with_the_alignments(framework):
         if str(subclass).startswith("https://w3id.org/finops-kg/ontology#") and \
                 not str(superclass).startswith("https://w3id.org/finops-kg/"):
             assert (subclass, SKOS.broadMatch, superclass) in graph, (subclass, superclass)
+
+
+def test_import_csv_gives_a_set_that_passes_the_check(tmp_path, capsys):
+    out = tmp_path / "roles.sssom.tsv"
+    assert main(["map", "import-csv", str(DATA / "roles.csv"), "--out", str(out),
+                 "--set-id", "https://example.org/roles", "--prefix", f"ex={EX}"]) == 0
+    result = check(out)
+    assert result.problems == [] and result.rows == 2
+    assert result.metadata["curie_map"]["ex"] == EX
+    [(set_id, graph)] = apply([out])
+    assert set_id == URIRef("https://example.org/roles")
+    assert (URIRef(FID + "persona/finance"), SKOS.exactMatch, URIRef(EX + "Controller")) in graph
+
+
+def test_import_csv_names_the_line_and_field_of_an_unknown_namespace(tmp_path, capsys):
+    out = tmp_path / "roles.sssom.tsv"
+    assert main(["map", "import-csv", str(DATA / "unknown-namespace.csv"), "--out", str(out),
+                 "--set-id", "https://example.org/roles"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown-namespace.csv:2: object:" in err
+    assert "--prefix" in err and not out.exists()

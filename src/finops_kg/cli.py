@@ -161,7 +161,7 @@ def _parser() -> argparse.ArgumentParser:
         description="list: the curated sets and their rows. check: each problem of a mapping "
                     "set, by file, line and field. apply: the mappings of clean sets as TriG, "
                     "one named graph per set, named by its mapping_set_id.")
-    mapping.add_argument("action", choices=("list", "check", "apply"))
+    mapping.add_argument("action", choices=("list", "check", "apply", "import-csv"))
     mapping.add_argument("files", nargs="*", type=Path, metavar="FILE",
                          help="SSSOM/TSV mapping sets (default: the curated sets in data/mappings)")
     mapping.add_argument("--target", type=Path, metavar="FILE",
@@ -169,7 +169,13 @@ def _parser() -> argparse.ArgumentParser:
     mapping.add_argument("--as", dest="as_", choices=("skos", "owl"), default="skos",
                          help="apply: owl writes exactMatch between classes as "
                               "owl:equivalentClass (default: skos)")
-    mapping.add_argument("--out", type=Path, help="apply: the .trig file (default: stdout)")
+    mapping.add_argument("--out", type=Path,
+                         help="apply: the .trig file; import-csv: the .sssom.tsv (default: stdout)")
+    mapping.add_argument("--set-id", metavar="IRI",
+                         help="import-csv: the new set's mapping_set_id (required)")
+    mapping.add_argument("--license", metavar="IRI", help="import-csv: the new set's licence")
+    mapping.add_argument("--prefix", action="append", default=[], metavar="NAME=NAMESPACE",
+                         help="import-csv: a prefix for your IRIs (repeatable)")
     _edition_option(mapping)
     mapping.set_defaults(run=_run_map)
     return parser
@@ -181,6 +187,8 @@ def _run_map(args: argparse.Namespace) -> int:
     from finops_kg.mapping import apply, check, count_rows, mapping_set_files
 
     check_edition(args.edition)
+    if args.action == "import-csv":
+        return _import_csv(args)
     files = args.files or mapping_set_files()
     if not files:
         raise FinopsKGError("no mapping set given, and data/mappings holds none")
@@ -203,6 +211,22 @@ def _run_map(args: argparse.Namespace) -> int:
         [(str(r.path), r.rows, len(r.problems),
           ", ".join(f"{k} {v}" for k, v in sorted(r.cardinality.items()))) for r in results]))
     return EXIT_OK if all(r.ok for r in results) else EXIT_FINDINGS
+
+
+def _import_csv(args: argparse.Namespace) -> int:
+    from finops_kg.mapping import UNSPECIFIED_LICENSE, import_csv
+
+    if len(args.files) != 1 or not args.set_id:
+        raise FinopsKGError("import-csv needs one CSV file and --set-id IRI")
+    prefixes = {}
+    for item in args.prefix:
+        name, sep, namespace = item.partition("=")
+        if not sep or not name or not namespace:
+            raise FinopsKGError(f"--prefix {item!r}: write it as NAME=NAMESPACE")
+        prefixes[name] = namespace
+    text = import_csv(args.files[0], args.set_id, args.license or UNSPECIFIED_LICENSE, prefixes)
+    _write_output(args.out, text.encode("utf-8"))
+    return EXIT_OK
 
 
 def _run_publish(args: argparse.Namespace) -> int:

@@ -249,3 +249,76 @@ def _expand(value: str, curie_map: dict) -> str:
         return value
     prefix, _, local = value.partition(":")
     return curie_map[prefix] + local
+
+
+CSV_COLUMNS = ("subject", "predicate", "object")
+UNSPECIFIED_LICENSE = "https://w3id.org/sssom/license/unspecified"
+SEMAPV = "https://w3id.org/semapv/vocab/"
+
+
+def import_csv(path: str | Path, set_id: str, license: str = UNSPECIFIED_LICENSE,
+               prefixes: dict[str, str] | None = None) -> str:
+    """Return a plain subject,predicate,object CSV as an SSSOM/TSV mapping set."""
+    import pandas as pd
+    from curies import Converter
+    from sssom.util import MappingSetDataFrame
+    from sssom.writers import write_table
+
+    from finops_kg.namespace import PREFIXES
+
+    path = Path(path)
+    converter = Converter.from_prefix_map({**PREFIXES, "semapv": SEMAPV, **(prefixes or {})})
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise MappingError(f"{path}: cannot be read ({error.strerror})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise MappingError(f"{path}:1: {missing[0]}: this required column is missing "
+                           f"(the header must name {', '.join(CSV_COLUMNS)})")
+    rows = []
+    for row in reader:
+        line = reader.line_num
+        cells = {f"{c}_id": _as_curie(path, line, c, row.get(c) or "", converter)
+                 for c in CSV_COLUMNS}
+        cells["mapping_justification"] = _as_curie(
+            path, line, "justification",
+            row.get("justification") or "semapv:UnspecifiedMatching", converter)
+        if row.get("comment"):
+            cells["comment"] = row["comment"]
+        if row.get("confidence"):
+            try:
+                cells["confidence"] = float(row["confidence"])
+            except ValueError:
+                raise MappingError(f"{path}:{line}: confidence: {row['confidence']!r} is not a "
+                                   "number") from None
+        rows.append(cells)
+    if not rows:
+        raise MappingError(f"{path}: the CSV has a header but no mapping")
+    used = {value.partition(":")[0] for cells in rows for key, value in cells.items()
+            if key.endswith(("_id", "justification"))}
+    frame = MappingSetDataFrame(
+        df=pd.DataFrame(rows),
+        converter=Converter.from_prefix_map(
+            {p: n for p, n in converter.prefix_map.items() if p in used}),
+        metadata={"mapping_set_id": set_id, "license": license})
+    out = io.StringIO()
+    write_table(frame, out)
+    return out.getvalue()
+
+
+def _as_curie(path: Path, line: int, column: str, value: str, converter) -> str:
+    value = value.strip()
+    if not value:
+        raise MappingError(f"{path}:{line}: {column}: the value is missing")
+    if value.startswith(("http://", "https://")):
+        curie = converter.compress(value)
+        if curie is None:
+            raise MappingError(f"{path}:{line}: {column}: {value} is under no known namespace; "
+                               "declare one with --prefix NAME=NAMESPACE")
+        return curie
+    if converter.expand(value) is None:
+        raise MappingError(f"{path}:{line}: {column}: the prefix of {value!r} is not known; "
+                           "declare it with --prefix NAME=NAMESPACE")
+    return value
