@@ -174,12 +174,16 @@ def _path(*predicates: URIRef) -> str:
     return "/".join(f"<{p}>" for p in predicates)
 
 
+def _either_way(graph: Graph, forward: URIRef, inverse: URIRef) -> Iterator[tuple]:
+    """Yield the pairs of a property, whether the data states it or its inverse."""
+    yield from graph.subject_objects(forward)
+    yield from ((o, s) for s, o in graph.subject_objects(inverse))
+
+
 def _domain_links(graph: Graph) -> Iterator[Relationship]:
     # Composition, not aggregation: a current capability belongs to exactly one domain
     # (fo:inDomain is functional and SHACL requires one), and composition says a part has one whole.
-    for capability, domain in graph.subject_objects(FO.inDomain):
-        yield Relationship("Composition", domain, capability, _path(FO.inDomain))
-    for domain, capability in graph.subject_objects(FO.hasCapability):
+    for capability, domain in _either_way(graph, FO.inDomain, FO.hasCapability):
         yield Relationship("Composition", domain, capability, _path(FO.inDomain))
 
 
@@ -196,9 +200,7 @@ def _performer_links(graph: Graph) -> Iterator[Relationship]:
 def _activity_links(graph: Graph) -> Iterator[Relationship]:
     # Realization, not composition: ArchiMate 3.1 lets behaviour (a business function) realize a
     # capability, while from a capability to a business function it allows only association.
-    for activity, capability in graph.subject_objects(FO.activityOf):
-        yield Relationship("Realization", activity, capability, _path(FO.activityOf))
-    for capability, activity in graph.subject_objects(FO.hasActivity):
+    for activity, capability in _either_way(graph, FO.activityOf, FO.hasActivity):
         yield Relationship("Realization", activity, capability, _path(FO.activityOf))
 
 

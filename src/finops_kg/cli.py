@@ -84,8 +84,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="a parameter: an IRI, a CURIE such as fid:capability/allocation, "
                             "or a label such as Allocation (repeatable)")
     query.add_argument("--edition", help="the edition to query (sets the edition parameter)")
-    query.add_argument("--data", action="append", default=[], type=Path, metavar="FILE",
-                       help="add your own RDF to the edition's graph (repeatable)")
+    _data_option(query)
     query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                        help="the local SPARQL engine (default: oxigraph)")
     query.add_argument("--endpoint", metavar="URL",
@@ -132,8 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
     serve.add_argument("--edition", default="2026",
                        help="the edition whose graph --data files join (default: 2026)")
-    serve.add_argument("--data", action="append", default=[], type=Path, metavar="FILE",
-                       help="add your own RDF to the edition's graph (repeatable)")
+    _data_option(serve)
     serve.add_argument("--timeout", type=float, default=10.0,
                        help="seconds a query may run (default: 10)")
     serve.add_argument("--max-rows", type=int, default=10_000,
@@ -148,10 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--endpoint", metavar="URL", help="the store's SPARQL endpoint")
     publish.add_argument("--graph-store", metavar="URL",
                          help="the store's Graph Store Protocol URL, used when given")
-    publish.add_argument("--edition", default="2026", help="the edition (default: 2026)")
+    _edition_option(publish)
     publish.add_argument("--all-editions", action="store_true", help="publish every edition")
-    publish.add_argument("--data", action="append", default=[], type=Path, metavar="FILE",
-                         help="add your own RDF to the edition's graph (repeatable)")
+    _data_option(publish)
     publish.add_argument("--user", help="user name (or set FINOPS_KG_USER)")
     publish.add_argument("--password", help="password (or set FINOPS_KG_PASSWORD)")
     publish.set_defaults(run=_run_publish)
@@ -309,6 +306,11 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 def _edition_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--edition", default="2026", help="Framework edition (default: 2026)")
+
+
+def _data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", action="append", default=[], type=Path, metavar="FILE",
+                        help="add your own RDF to the edition's graph (repeatable)")
 
 
 def _run_query(args: argparse.Namespace) -> int:

@@ -36,8 +36,13 @@ class MappingCheck:
     path: Path
     problems: list[str] = field(default_factory=list)
     cardinality: Counter = field(default_factory=Counter)
-    rows: int = 0
+    mappings: list[dict] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        """Return the number of mapping rows that could be read."""
+        return len(self.mappings)
 
     @property
     def ok(self) -> bool:
@@ -56,12 +61,14 @@ def mapping_set_files() -> list[Path]:
 
 def count_rows(path: str | Path) -> int:
     """Return the number of mapping rows in a set, without checking them."""
-    result = MappingCheck(Path(path))
+    return len(_read_table(_read_text(Path(path)), MappingCheck(Path(path)))[1])
+
+
+def _read_text(path: Path) -> str:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as error:
         raise MappingError(f"{path}: cannot be read ({error.strerror})") from None
-    return len(_read_table(text, result)[1])
 
 
 def check(path: str | Path, target: str | Path | None = None, edition: str = "2026",
@@ -69,11 +76,7 @@ def check(path: str | Path, target: str | Path | None = None, edition: str = "20
     """Check a mapping set, ours or a user's, and return every problem found."""
     path = Path(path)
     result = MappingCheck(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise MappingError(f"{path}: cannot be read ({error.strerror})") from None
-    header_lines, rows = _read_table(text, result)
+    header_lines, rows = _read_table(_read_text(path), result)
     if not result.ok:
         return result  # the table cannot be parsed: what follows would only repeat it
     curie_map = result.metadata.get("curie_map") or {}
@@ -89,7 +92,7 @@ def check(path: str | Path, target: str | Path | None = None, edition: str = "20
             lines = ", ".join(str(line) for line, _ in objects)
             result.add(objects[-1][0], "object_id", f"{subject} is an exactMatch of "
                        f"{len(objects)} terms of {vocabulary} (lines {lines})")
-    result.rows = len(rows)
+    result.mappings = rows
     result.problems.sort(key=lambda problem: int(problem[len(str(path)) + 1:].split(":")[0]))
     if result.ok and cardinality:
         result.cardinality = _cardinality(path)
@@ -231,8 +234,7 @@ def apply(paths: Iterable[str | Path], as_owl: bool = False,
         graph.add((set_id, DCTERMS.title, Literal(path.name)))
         if result.metadata.get("license"):
             graph.add((set_id, DCTERMS.license, URIRef(str(result.metadata["license"]))))
-        _, rows = _read_table(path.read_text(encoding="utf-8"), MappingCheck(path))
-        for row in rows:
+        for row in result.mappings:
             if row.get("predicate_modifier", "").strip() == "Not":
                 continue  # a negative mapping states what is not so: no triple follows
             subject, predicate, obj = (URIRef(_expand(row[c], curie_map))
@@ -268,11 +270,7 @@ def import_csv(path: str | Path, set_id: str, license: str = UNSPECIFIED_LICENSE
 
     path = Path(path)
     converter = Converter.from_prefix_map({**PREFIXES, "semapv": SEMAPV, **(prefixes or {})})
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise MappingError(f"{path}: cannot be read ({error.strerror})") from None
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(_read_text(path)))
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise MappingError(f"{path}:1: {missing[0]}: this required column is missing "
