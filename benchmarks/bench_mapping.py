@@ -57,7 +57,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     args = parser.parse_args()
     cli = [sys.executable, "-m", "finops_kg.cli", "map"]
-    from finops_kg.mapping import count_rows, mapping_set_files
+    from finops_kg.mapping import count_rows
+    from finops_kg.resources import mapping_set_files
 
     curated = mapping_set_files()
     print(f"{'mapping set':<24} {'rows':>7} {'check s':>8} {'apply s':>8} {'apply µs/row':>13}")

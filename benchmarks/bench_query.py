@@ -49,10 +49,10 @@ def example_bindings(entry, runner) -> dict:
 
 def latency(runs: int) -> None:
     from finops_kg import resources
-    from finops_kg.load import parse_files
 
     say("loading the query dataset into Oxigraph and rdflib")
-    examples = sorted((resources.resource_root() / "data" / "examples").glob("assessments.ttl"))
+    examples = sorted({resources.resource_root() / "data" / path
+                       for entry in catalogue().values() for path in entry.example_data})
     engines = {"oxigraph": OxigraphRunner(oxigraph_dataset(examples)),
                "rdflib": RdflibRunner(rdflib_dataset(examples))}
     print(f"{'query':<52} {'oxigraph ms':>12} {'rdflib ms':>10}")

@@ -84,10 +84,10 @@ def test_the_2025_edition_builds_on_its_own(tmp_path):
     assert counts["fo:Capability"] == 22 and "fo:FunctionalActivity" not in counts
 
 
-def test_the_example_scopes_conform_with_the_framework():
+def test_the_examples_conform_with_the_framework():
     from finops_kg import resources
     from finops_kg.validate import validate_files
 
-    report = validate_files(sorted((resources.resource_root() / "data" / "examples").glob("*.ttl")),
+    report = validate_files(sorted((resources.resource_root() / "data" / "examples").rglob("*.ttl")),
                             edition="2026")
     assert report.conforms and report.results == []

@@ -192,7 +192,7 @@ def test_query_bad_input_is_one_line(args, message):
 
 def test_query_with_users_data_as_csv():
     result = run("query", "maturity-gaps", "--data",
-                 str(resources.resource_root() / "data" / "examples" / "assessments.ttl"),
+                 str(resources.resource_root() / "data" / "examples" / "acme" / "assessments.ttl"),
                  "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "unit,capability,achieved,target,levels"

@@ -87,16 +87,22 @@ def test_every_rdf_format_round_trips(framework, format):
     assert RDF_FORMATS[format]
 
 
-def test_trig_holds_every_edition_as_a_named_graph():
-    from rdflib import Dataset
+def test_trig_holds_every_edition_and_mapping_set_as_a_named_graph():
+    from rdflib import Dataset, Literal, URIRef
 
     from finops_kg.export import export
+    from finops_kg.namespace import FO
 
     dataset = Dataset()
     dataset.parse(data=export("trig"), format="trig")
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
     assert {"https://w3id.org/finops-kg/id/edition/2025",
-            "https://w3id.org/finops-kg/id/edition/2026"} <= names
+            "https://w3id.org/finops-kg/id/edition/2026",
+            "https://w3id.org/finops-kg/mappings/cobit.sssom.tsv",
+            "https://w3id.org/finops-kg/mappings/focus.sssom.tsv",
+            "https://w3id.org/finops-kg/ext/focus/1.2/columns"} <= names
+    columns = dataset.graph(URIRef("https://w3id.org/finops-kg/ext/focus/1.2/columns"))
+    assert len(set(columns.subjects(FO.focusVersion, Literal("1.2")))) == 57
 
 
 def test_jsonld_reads_like_plain_json_and_expands_to_the_same_graph(framework):

@@ -11,7 +11,8 @@ from rdflib.namespace import OWL, PROV, RDF, SKOS
 pytest.importorskip("sssom")
 
 from finops_kg.cli import main  # noqa: E402
-from finops_kg.mapping import MappingError, apply, check, mapping_set_files  # noqa: E402
+from finops_kg.mapping import MappingError, apply, check  # noqa: E402
+from finops_kg.resources import mapping_set_files, mapping_vocabulary_files  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "mappings"
 FID = "https://w3id.org/finops-kg/id/"
@@ -23,6 +24,28 @@ def test_a_clean_set_passes_and_its_cardinality_is_inferred():
     assert result.problems == []
     assert result.rows == 3
     # Finance maps to Controller and, negated, to Treasurer: sssom-py counts both pairs
+    assert result.cardinality == {"1:1": 1, "1:n": 2}
+
+
+def test_a_set_wide_literal_subject_type_counts_labels_not_ids(tmp_path):
+    literal = tmp_path / "literal.sssom.tsv"
+    literal.write_text(
+        "# mapping_set_id: https://example.org/literal\n"
+        "# license: https://creativecommons.org/licenses/by/4.0/\n"
+        "# subject_type: rdfs literal\n"
+        "# curie_map:\n"
+        f"#   fid: {FID}\n"
+        "#   skos: http://www.w3.org/2004/02/skos/core#\n"
+        "#   semapv: https://w3id.org/semapv/vocab/\n"
+        f"#   ex: {EX}\n"
+        "subject_id\tsubject_label\tpredicate_id\tobject_id\tmapping_justification\n"
+        "fid:persona/finance\tA\tskos:relatedMatch\tex:1\tsemapv:ManualMappingCuration\n"
+        "fid:persona/finance\tB\tskos:relatedMatch\tex:2\tsemapv:ManualMappingCuration\n"
+        "fid:persona/finance\tA\tskos:closeMatch\tex:3\tsemapv:ManualMappingCuration\n",
+        encoding="utf-8")
+    result = check(literal)
+    assert result.problems == []
+    # the subject_type is propagated to each row, so the label A, not the id, maps to 2 objects
     assert result.cardinality == {"1:1": 1, "1:n": 2}
 
 
@@ -40,6 +63,8 @@ def test_each_bad_row_is_named_by_line_and_field():
         "17: predicate_modifier": "contradicts line 16",
         "19: object_id": "exactMatch of 2 terms",
         "20: object_id": "prefix 'other' is not declared",
+        "21: predicate_modifier": "'Nope' is not a modifier",
+        "22: mapping_justification": "not a SEMAPV justification",
     }
     for where, phrase in expected.items():
         assert any(f.startswith(where) and phrase in f for f in found), (where, found)
@@ -141,7 +166,7 @@ def vocabularies(tmp_path_factory):
     from rdflib import Graph
 
     union = Graph()
-    for path in sorted((mapping_set_files()[0].parent / "vocab").glob("*.ttl")):
+    for path in mapping_vocabulary_files():
         union.parse(path, format="turtle")
     out = tmp_path_factory.mktemp("vocab") / "vocabularies.ttl"
     union.serialize(out, format="turtle")
@@ -190,3 +215,25 @@ def test_import_csv_names_the_line_and_field_of_an_unknown_namespace(tmp_path, c
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown-namespace.csv:2: object:" in err
     assert "--prefix" in err and not out.exists()
+
+
+def test_a_large_set_split_into_parts_gets_the_cardinality_of_the_whole():
+    from finops_kg.mapping import _cardinality, _independent_parts
+
+    # persona i maps to objects i and i+1 (chains that join), and objects share a few labels
+    rows = [{"subject_id": f"fid:persona/p{i % 40}", "predicate_id": "skos:relatedMatch",
+             "object_id": f"ex:{i % 55}", "object_label": f"L{i % 7}" if i % 3 else "",
+             "mapping_justification": "semapv:ManualMappingCuration"} for i in range(300)]
+    rows += [{"subject_id": f"fid:kpi/k{i}", "predicate_id": "skos:exactMatch",
+              "object_id": f"ex:solo{i}", "mapping_justification": "semapv:ManualMappingCuration"}
+             for i in range(30)]
+    metadata = {"curie_map": {"fid": FID, "ex": EX, "skos": str(SKOS),
+                              "semapv": "https://w3id.org/semapv/vocab/"}}
+    parts = _independent_parts(rows, 2)
+    assert len(parts) == 2 and sum(map(len, parts)) == len(rows)
+    terms = [{r[c] for r in part for c in ("subject_id", "object_id", "object_label") if r.get(c)}
+             for part in parts]
+    assert not terms[0] & terms[1]
+    whole = _cardinality(rows, metadata, parallel_from=len(rows) + 1)
+    assert _cardinality(rows, metadata, parallel_from=0) == whole
+    assert whole["1:1"] == 30 and sum(whole.values()) == len(rows)

@@ -13,7 +13,8 @@ from finops_kg.remote import EndpointError
 
 from conftest import example_arguments
 
-EXAMPLES = [resources.resource_root() / "data" / "examples" / "assessments.ttl"]
+# Every catalogue query's example data, so that the published store can answer each of them.
+EXAMPLES = sorted((resources.resource_root() / "data" / "examples" / "acme").glob("*.*"))
 # Engine differences that cannot be written away, each documented in the README.
 VIRTUOSO_EXCEPTIONS: dict[str, str] = {}
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 import finops_kg
 from finops_kg.validate import load_shapes, validate_files
@@ -104,3 +104,16 @@ def test_validate_files_reads_a_users_file_with_the_framework():
     report = validate_files([DATA / "shapes" / "persona-core-and-allied.ttl"], edition="2026")
     assert [r.focus for r in report.violations] == ["fid:persona/test-both"]
     assert report.violations[0].focus_label == "Test Both"
+
+
+def test_the_focus_columns_conform_and_match_the_specification_counts():
+    from finops_kg import resources
+    from finops_kg.namespace import FO
+
+    vocabulary = resources.resource_root() / "data" / "mappings" / "vocab" / "focus-1.2.ttl"
+    report = validate_files([vocabulary], edition="2026")
+    assert report.conforms, report.text
+    columns = Graph().parse(vocabulary)
+    required = {str(c) for c in columns.subjects(FO.isRequired, Literal(True))}
+    assert len(set(columns.subjects(FO.focusVersion, Literal("1.2")))) == 57
+    assert len(required) == 21  # the Mandatory columns of FOCUS 1.2

@@ -29,6 +29,7 @@ class FO(DefinedNamespace):
     Edition: URIRef  # One published revision of the FinOps Framework, such as the 2025 or the 2026 edition, against which the other elements are dated.
     EditionChange: URIRef  # A recorded difference between two editions of the Framework for one element: it was renamed, added, removed, merged into another, moved to another domain, or had its definition changed.
     EditionName: URIRef  # The name that an element carried in one edition of the Framework, kept so that former names stay searchable and datable.
+    FocusColumn: URIRef  # A column of one version of the FinOps Open Cost and Usage Specification (FOCUS), the billing data format that KPIs and capabilities draw on. Each version's columns are separate terms, so a column that changes between versions is not confused with its earlier form.
     Framework: URIRef  # The FinOps Framework as a whole: the body of guidance on managing the value of technology spending that the FinOps Foundation maintains and revises in editions.
     FrameworkElement: URIRef  # Anything that the FinOps Foundation publishes as part of the FinOps Framework. Every element points to the finops.org page it is taken from.
     FrameworkStatement: URIRef  # A Framework element that finops.org gives as a sentence rather than a name, such as an activity, a maturity characteristic or a measure of success. finops-kg records it by an rdfs:label that paraphrases the sentence in our own words.
@@ -69,6 +70,7 @@ class FO(DefinedNamespace):
     changeTarget: URIRef  # Relates an edition change to the element the subject was merged into, or to the domain it moved to.
     changeType: URIRef  # Relates an edition change to its kind.
     characterises: URIRef  # Relates a maturity characteristic or a capability-specific maturity target to the capability it describes. Targets without it apply to the Framework as a whole.
+    columnCategory: URIRef  # Whether a FOCUS column is a Dimension, which describes a charge, or a Metric, which quantifies it, as the specification classes it.
     comparator: URIRef  # Relates a maturity target to the way a measured value must compare with the target value.
     concernsPersona: URIRef  # Relates a functional activity to every persona it is meant for: the persona that performs it, or each member of the group it is addressed to. It is entailed, not asserted.
     confidence: URIRef  # Relates a statement, name or change record to how well the sources support it.
@@ -76,6 +78,9 @@ class FO(DefinedNamespace):
     dataSource: URIRef  # A kind of data that the KPI library names as an input to a KPI, kept as published.
     edition: URIRef  # Relates a name record to the edition in which the name was used.
     editionOf: URIRef  # Relates an edition to the Framework it is a revision of.
+    featureLevel: URIRef  # How strongly the specification asks providers to supply a FOCUS column: Mandatory, Recommended or Conditional.
+    focusDataType: URIRef  # The data type that the specification gives a FOCUS column, such as Decimal or Date/Time, spelled as the specification spells it.
+    focusVersion: URIRef  # The version of the specification that a FOCUS column term belongs to, such as 1.2.
     formula: URIRef  # How a KPI is calculated, kept exactly as the KPI library publishes it.
     fromEdition: URIRef  # Relates an edition change to the earlier edition it compares.
     greaterThan: URIRef  # The measured value must be strictly greater than the target value.
@@ -86,7 +91,9 @@ class FO(DefinedNamespace):
     hasMember: URIRef  # Relates a persona group to a persona that belongs to it.
     inDomain: URIRef  # Relates a capability to the one domain it belongs to.
     inEdition: URIRef  # Relates a Framework element to an edition of the Framework that contains it.
+    introducedInVersion: URIRef  # The version of the specification in which a FOCUS column first appeared.
     involvesPersona: URIRef  # Relates a capability to a persona that performs at least one of its functional activities. It is entailed from the activities, not asserted.
+    isRequired: URIRef  # True when every FOCUS dataset of the column's version must contain the column, that is when its feature level is Mandatory.
     lessThan: URIRef  # The measured value must be strictly less than the target value.
     measures: URIRef  # Relates a KPI to a capability whose performance it measures, as the KPI library or the capability's page states.
     metric: URIRef  # Relates a maturity target to the metric it sets a value for.

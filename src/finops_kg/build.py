@@ -96,6 +96,7 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
     from finops_kg.export import (canonical, serialize, serialize_canonical, serialize_trig,
                                   write_atomic)
     from finops_kg.hygiene import run_hygiene_checks
+    from finops_kg.mapping import curated_graphs
     from finops_kg.load import (check_edition, edition_graph_iri, load, load_edition_data,
                                 load_ontology)
     from finops_kg.reason import entailments
@@ -130,7 +131,7 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
             for year in editions:
                 named.append((edition_graph_iri(year), load_edition_data(year)))
                 named.append((derived_graph_iri(year), derived[year]))
-            outputs[f"{RELEASE_NAME}.trig"] = serialize_trig(named)
+            outputs[f"{RELEASE_NAME}.trig"] = serialize_trig(named + curated_graphs())
         found, outputs[f"{RELEASE_NAME}.jsonld"] = second_core.result()
         reports = {year: _report_from_child(*results) for year, results in found.items()}
     finally:

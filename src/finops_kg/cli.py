@@ -181,7 +181,8 @@ def _parser() -> argparse.ArgumentParser:
 def _run_map(args: argparse.Namespace) -> int:
     from finops_kg.export import check_extension, serialize_trig
     from finops_kg.load import check_edition
-    from finops_kg.mapping import apply, check, count_rows, mapping_set_files
+    from finops_kg.mapping import apply, check, count_rows
+    from finops_kg.resources import mapping_set_files
 
     check_edition(args.edition)
     if args.action == "import-csv":
@@ -310,7 +311,8 @@ def _edition_option(parser: argparse.ArgumentParser) -> None:
 
 def _data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", action="append", default=[], type=Path, metavar="FILE",
-                        help="add your own RDF to the edition's graph (repeatable)")
+                        help="add your own RDF, or an SSSOM set (.sssom.tsv) applied as SKOS, "
+                        "to the edition's graph (repeatable)")
 
 
 def _run_query(args: argparse.Namespace) -> int:

@@ -102,10 +102,12 @@ def check_extension(path: Path, format: str) -> None:
 
 
 def dataset_graphs() -> list[tuple[URIRef, Graph]]:
-    """Return the ontology, every edition and every derived graph, as named graphs."""
+    """Return the ontology, every edition, every derived graph and the curated mapping sets with
+    their vocabularies, as named graphs."""
     from finops_kg import resources
     from finops_kg.derive import derive, derived_graph_iri
     from finops_kg.load import edition_graph_iri, load_edition_data, load_ontology
+    from finops_kg.mapping import curated_graphs
     from finops_kg.namespace import ONTOLOGY_IRI
 
     ontology = load_ontology()
@@ -114,7 +116,7 @@ def dataset_graphs() -> list[tuple[URIRef, Graph]]:
         data = load_edition_data(edition)
         named.append((edition_graph_iri(edition), data))
         named.append((derived_graph_iri(edition), derive(data, edition)))
-    return named
+    return named + curated_graphs()
 
 
 def jsonld_context() -> dict:

@@ -93,6 +93,22 @@ def parse_files(graph: Graph, paths: Iterable[str | Path]) -> Graph:
     return graph
 
 
+SSSOM_SUFFIX = ".sssom.tsv"
+
+
+def parse_user_data(graph: Graph, paths: Iterable[str | Path], edition: str = DEFAULT_EDITION) -> Graph:
+    """Add a user's files to graph: RDF is parsed, an SSSOM set is checked and applied as SKOS."""
+    for path in paths:
+        if str(path).endswith(SSSOM_SUFFIX):
+            from finops_kg.mapping import apply
+
+            for _, mapped in apply([path], edition=edition):
+                graph += mapped
+        else:
+            parse_file(graph, path)
+    return graph
+
+
 def new_graph(store: Store | str = "default") -> Graph:
     """Return an empty graph with the project's prefixes bound."""
     graph = Graph(store=store, bind_namespaces="none")

@@ -1,7 +1,7 @@
 """SSSOM mapping sets: check them against the Framework and a target, and apply them as RDF.
 
-sssom-py parses and validates the sets and infers their cardinality. The file is also read line
-by line, so that each problem can name its line and field, as the SSSOM table itself does not.
+The file is read line by line, so that each problem can name its line and field, as the SSSOM
+table itself does not; sssom-py infers the cardinality of a clean set from the rows so read.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import Iterable
 
 from rdflib import Graph, URIRef
 
-from finops_kg import resources
 from finops_kg.errors import FinopsKGError
 
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
 MAPPING_PREDICATE_NAMESPACES = ("http://www.w3.org/2004/02/skos/core#",
                                 "http://www.w3.org/2002/07/owl#")
 EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
+SEMAPV = "https://w3id.org/semapv/vocab/"
 
 
 class MappingError(FinopsKGError):
@@ -52,11 +52,6 @@ class MappingCheck:
     def add(self, line: int, column: str, message: str) -> None:
         """Record one problem at a line and column of the file."""
         self.problems.append(f"{self.path}:{line}: {column}: {message}")
-
-
-def mapping_set_files() -> list[Path]:
-    """Return the curated mapping sets under data/mappings/."""
-    return sorted((resources.resource_root() / "data" / "mappings").glob("*.sssom.tsv"))
 
 
 def count_rows(path: str | Path) -> int:
@@ -95,7 +90,7 @@ def check(path: str | Path, target: str | Path | None = None, edition: str = "20
     result.mappings = rows
     result.problems.sort(key=lambda problem: int(problem[len(str(path)) + 1:].split(":")[0]))
     if result.ok and cardinality:
-        result.cardinality = _cardinality(path)
+        result.cardinality = _cardinality(rows, result.metadata)
     return result
 
 
@@ -126,7 +121,7 @@ def _read_table(text: str, result: MappingCheck) -> tuple[int, list[dict]]:
     for offset, raw in enumerate(table[1:], start=2):
         if not raw.strip():
             continue
-        cells = next(csv.reader(io.StringIO(raw), delimiter="\t"))
+        cells = _split_row(raw)
         if len(cells) != len(columns):
             spaced = "  " in raw or (" " in raw and len(cells) < len(columns))
             reason = "columns are separated by spaces, not tabs" if spaced else \
@@ -135,6 +130,13 @@ def _read_table(text: str, result: MappingCheck) -> tuple[int, list[dict]]:
             continue
         rows.append(dict(zip(columns, cells)))
     return len(header), rows
+
+
+def _split_row(raw: str) -> list[str]:
+    # csv only differs from a plain split where a quote is, and costs several times more per line
+    if '"' not in raw:
+        return raw.split("\t")
+    return next(csv.reader([raw], delimiter="\t"))
 
 
 def _check_row(result: MappingCheck, line: int, row: dict, curie_map: dict,
@@ -157,6 +159,14 @@ def _check_row(result: MappingCheck, line: int, row: dict, curie_map: dict,
     if predicate and not predicate.startswith(MAPPING_PREDICATE_NAMESPACES):
         result.add(line, "predicate_id", f"{row['predicate_id']} is neither a SKOS nor an OWL "
                    "mapping predicate")
+    justification = expanded.get("mapping_justification")
+    if justification and not justification.startswith(SEMAPV):
+        result.add(line, "mapping_justification", f"{row['mapping_justification']} is not a "
+                   "SEMAPV justification, such as semapv:ManualMappingCuration")
+    modifier = row.get("predicate_modifier", "").strip()
+    if modifier not in ("", "Not"):
+        result.add(line, "predicate_modifier", f"{modifier!r} is not a modifier; SSSOM has only "
+                   "'Not'")
     confidence = row.get("confidence", "").strip()
     if confidence:
         try:
@@ -170,7 +180,7 @@ def _check_row(result: MappingCheck, line: int, row: dict, curie_map: dict,
         result.add(line, "subject_id", f"{row['subject_id']} is not in the Framework graph")
     if obj and targets is not None and obj not in targets:
         result.add(line, "object_id", f"{row['object_id']} is not in the target ontology")
-    negated = row.get("predicate_modifier", "").strip() == "Not"
+    negated = modifier == "Not"
     key = (subject, predicate, negated, obj)
     if None not in key[:2] and key in seen:
         result.add(line, "row", f"duplicates line {seen[key]}")
@@ -184,13 +194,70 @@ def _check_row(result: MappingCheck, line: int, row: dict, curie_map: dict,
             exact[(row["subject_id"], row["object_id"].partition(":")[0])].append((line, obj))
 
 
-def _cardinality(path: Path) -> Counter:
-    """Count the pairs of each cardinality, as sssom-py infers it."""
-    from sssom.parsers import parse_sssom_table
+PARALLEL_FROM_ROWS = 10_000
+_TERM_COLUMNS = ("subject_id", "subject_label", "object_id", "object_label")
 
-    frame = parse_sssom_table(path)
-    frame.infer_cardinality()
-    return Counter(frame.df["mapping_cardinality"].astype(str))
+
+def _cardinality(rows: list[dict], metadata: dict, workers: int = 2,
+                 parallel_from: int = PARALLEL_FROM_ROWS) -> Counter:
+    """Count the pairs of each cardinality, as sssom-py infers it from the rows already read.
+
+    sssom-py spends about 0.1 ms per row, so a large set is cut into parts that share no term,
+    whose cardinalities cannot depend on each other, and the parts are inferred side by side.
+    """
+    import sssom.util  # noqa: F401  imported before forking, so that no worker imports it again
+
+    parts = _independent_parts(rows, workers) if len(rows) >= parallel_from else [rows]
+    if len(parts) < 2:
+        return _infer_cardinality(rows, metadata)
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(len(parts), mp_context=get_context("fork")) as pool:
+        return sum(pool.map(_infer_cardinality, parts, [metadata] * len(parts)), Counter())
+
+
+def _infer_cardinality(rows: list[dict], metadata: dict) -> Counter:
+    import pandas as pd
+    from curies import Converter
+    from sssom.util import MappingSetDataFrame, propagate_condensed_slots
+
+    # parse_sssom_table would read the file again and build and validate a schema object per row,
+    # which costs twice what inferring the cardinality does
+    frame = pd.DataFrame(rows)
+    set_level = {key: value for key, value in metadata.items() if key != "curie_map"}
+    propagate_condensed_slots(frame, set_level)  # e.g. a set-wide subject_type: rdfs literal
+    mappings = MappingSetDataFrame(
+        df=frame, converter=Converter.from_prefix_map(metadata.get("curie_map") or {}),
+        metadata=set_level)
+    mappings.infer_cardinality()
+    return Counter(mappings.df["mapping_cardinality"].astype(str))
+
+
+def _independent_parts(rows: list[dict], count: int) -> list[list[dict]]:
+    """Split rows into at most count parts, balanced by size, such that no term is in two parts."""
+    # Rows are joined through every id and label they carry, on either side: sssom-py counts a
+    # literal mapping by its label, so joining on more than it uses can only merge parts, which
+    # is safe, never split a group it counts together.
+    parent: dict[str, str] = {}
+
+    def root(term: str) -> str:
+        while parent.setdefault(term, term) != term:
+            parent[term] = parent[parent[term]]
+            term = parent[term]
+        return term
+
+    for row in rows:
+        terms = [row[column] for column in _TERM_COLUMNS if row.get(column)]
+        for term in terms[1:]:
+            parent[root(term)] = root(terms[0])
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[root(next(row[c] for c in _TERM_COLUMNS if row.get(c)))].append(row)
+    parts: list[list[dict]] = [[] for _ in range(count)]
+    for group in sorted(groups.values(), key=len, reverse=True):
+        min(parts, key=len).extend(group)
+    return [part for part in parts if part]
 
 
 def _subjects(graph: Graph) -> set[str]:
@@ -220,6 +287,8 @@ def apply(paths: Iterable[str | Path], as_owl: bool = False,
     from rdflib import Literal
     from rdflib.namespace import DCTERMS, OWL, PROV, RDF
 
+    from finops_kg.load import new_graph
+
     classes = _framework_terms(edition)[1]
     named = []
     for path in map(Path, paths):
@@ -229,7 +298,7 @@ def apply(paths: Iterable[str | Path], as_owl: bool = False,
                                f"finops-kg map check {path}); nothing was written")
         curie_map = result.metadata.get("curie_map") or {}
         set_id = URIRef(str(result.metadata.get("mapping_set_id") or path.resolve().as_uri()))
-        graph = Graph()
+        graph = new_graph()
         graph.add((set_id, RDF.type, PROV.Entity))
         graph.add((set_id, DCTERMS.title, Literal(path.name)))
         if result.metadata.get("license"):
@@ -246,6 +315,24 @@ def apply(paths: Iterable[str | Path], as_owl: bool = False,
     return named
 
 
+def curated_graphs() -> list[tuple[URIRef, Graph]]:
+    """Return each curated mapping set, applied as SKOS, and each target vocabulary as a graph.
+
+    A set's graph is named by its mapping_set_id, a vocabulary's by its concept scheme.
+    """
+    from rdflib.namespace import RDF, SKOS
+
+    from finops_kg import resources
+    from finops_kg.load import new_graph, parse_file
+
+    graphs = apply(resources.mapping_set_files())
+    for path in resources.mapping_vocabulary_files():
+        vocabulary = new_graph()  # the project's prefixes only, not the file's, as in any export
+        vocabulary += parse_file(Graph(), path)
+        graphs.append((next(vocabulary.subjects(RDF.type, SKOS.ConceptScheme)), vocabulary))
+    return graphs
+
+
 def _expand(value: str, curie_map: dict) -> str:
     if value.startswith(("http://", "https://")):
         return value
@@ -255,7 +342,6 @@ def _expand(value: str, curie_map: dict) -> str:
 
 CSV_COLUMNS = ("subject", "predicate", "object")
 UNSPECIFIED_LICENSE = "https://w3id.org/sssom/license/unspecified"
-SEMAPV = "https://w3id.org/semapv/vocab/"
 
 
 def import_csv(path: str | Path, set_id: str, license: str = UNSPECIFIED_LICENSE,

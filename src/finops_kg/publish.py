@@ -31,19 +31,25 @@ class Published:
 
 def dataset_graphs(editions: list[str], data: Sequence[str | Path] = (),
                    data_edition: str = "2026") -> list[tuple[URIRef, Graph]]:
-    """Return the named graphs to publish: the ontology and each edition with its entailments.
+    """Return the named graphs to publish: the ontology, each edition with its entailments, and
+    the curated mapping sets with their vocabularies.
 
     The user's data files, if any, join the graph of data_edition, as with `query --data`.
     """
-    from finops_kg.load import parse_files
+    from finops_kg.load import parse_user_data
     from finops_kg.namespace import ONTOLOGY_IRI
     from finops_kg.query import dataset_quads, edition_graph
+    from finops_kg.resources import available_editions
 
     dataset = Dataset()
     dataset.parse(data=dataset_quads(), format="nquads")
     if data:
-        parse_files(dataset.graph(edition_graph(data_edition)), data)
-    names = [URIRef(ONTOLOGY_IRI)] + [edition_graph(e) for e in editions]
+        parse_user_data(dataset.graph(edition_graph(data_edition)), data, data_edition)
+    every_edition = {edition_graph(e) for e in available_editions()}
+    shared = sorted(c.identifier for c in dataset.contexts()
+                    if c.identifier not in every_edition and c.identifier != URIRef(ONTOLOGY_IRI)
+                    and len(c))  # the mapping sets and their target vocabularies
+    names = [URIRef(ONTOLOGY_IRI)] + [edition_graph(e) for e in editions] + shared
     return [(name, dataset.graph(name)) for name in names]
 
 

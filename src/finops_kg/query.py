@@ -62,7 +62,7 @@ class CatalogueQuery:
     parameters: tuple[Parameter, ...]
     columns: tuple[str, ...]
     text: str
-    example_data: tuple[str, ...] = ()  # files under data/ that the example needs, such as examples/assessments.ttl
+    example_data: tuple[str, ...] = ()  # files under data/ that the example needs, such as examples/acme/assessments.ttl
 
 
 @dataclass
@@ -190,7 +190,8 @@ def dataset_quads() -> bytes:
     """Return the query dataset as N-Quads, built once and cached on disk by content hash."""
     sources = resources.ontology_files() + [
         path for edition in resources.available_editions()
-        for path in sorted(resources.edition_dir(edition).glob("*.ttl"))]
+        for path in sorted(resources.edition_dir(edition).glob("*.ttl"))] + \
+        resources.mapping_set_files() + resources.mapping_vocabulary_files()
     # The key covers the sources and the code that turns them into the dataset (the reasoner
     # above all), so that a change to either builds it again.
     code = sorted(Path(__file__).parent.glob("*.py"))
@@ -222,6 +223,7 @@ def _build_dataset_quads() -> bytes:
     from rdflib import Dataset
 
     from finops_kg.load import load, load_edition_data, load_ontology
+    from finops_kg.mapping import curated_graphs
     from finops_kg.reason import entailments
 
     dataset = Dataset()
@@ -231,6 +233,9 @@ def _build_dataset_quads() -> bytes:
         graph = dataset.graph(edition_graph(edition))
         graph += load_edition_data(edition)
         graph += entailments(load(edition))
+    for name, mapped in curated_graphs():
+        graph = dataset.graph(name)
+        graph += mapped
     lines = dataset.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)
     return b"".join(sorted(lines))
 
@@ -242,9 +247,9 @@ def oxigraph_dataset(data: Sequence[str | Path] = (), edition: str = "2026") -> 
     store = pyoxigraph.Store()
     store.bulk_load(dataset_quads(), pyoxigraph.RdfFormat.N_QUADS)
     if data:
-        from finops_kg.load import parse_files
+        from finops_kg.load import parse_user_data
 
-        extra = parse_files(Graph(), data)
+        extra = parse_user_data(Graph(), data, edition)
         store.bulk_load(extra.serialize(format="nt", encoding="utf-8"),
                         pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(
                             str(edition_graph(edition))))
@@ -255,12 +260,12 @@ def rdflib_dataset(data: Sequence[str | Path] = (), edition: str = "2026") -> An
     """Return an rdflib Dataset with the query dataset, plus the user's files in the edition's graph."""
     from rdflib import Dataset
 
-    from finops_kg.load import parse_files
+    from finops_kg.load import parse_user_data
 
     dataset = Dataset()
     dataset.parse(data=dataset_quads(), format="nquads")
     if data:
-        parse_files(dataset.graph(edition_graph(edition)), data)
+        parse_user_data(dataset.graph(edition_graph(edition)), data, edition)
     return dataset
 
 

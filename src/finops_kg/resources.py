@@ -51,6 +51,16 @@ def jsonld_context_file() -> Path:
     return resource_root() / "context" / "finops-kg.context.jsonld"
 
 
+def mapping_set_files() -> list[Path]:
+    """Return the curated SSSOM mapping sets in a stable order."""
+    return sorted((resource_root() / "data" / "mappings").glob("*.sssom.tsv"))
+
+
+def mapping_vocabulary_files() -> list[Path]:
+    """Return the labelled vocabularies of the mapping sets' minted target terms."""
+    return sorted((resource_root() / "data" / "mappings" / "vocab").glob("*.ttl"))
+
+
 def catalogue_query_files() -> list[Path]:
     """Return the catalogue's competency-question queries, one .rq file per question."""
     return sorted((resource_root() / "queries").glob("*.rq"))

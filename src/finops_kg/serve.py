@@ -24,7 +24,7 @@ from rdflib.query import Result
 from finops_kg.engine import to_rdflib
 from finops_kg.errors import FinopsKGError
 from finops_kg.export import write_atomic
-from finops_kg.load import parse_files
+from finops_kg.load import parse_user_data
 from finops_kg.query import (OxigraphRunner, QueryResult, bind_parameters, cache_dir, catalogue,
                              dataset_quads, edition_graph, find, keywords_outside_literals,
                              oxigraph_error_position, with_values)
@@ -333,7 +333,7 @@ def served_quads(edition: str = "2026", data: tuple = ()) -> Any:
     quads = dataset_quads()
     if data:
         extra = Dataset()
-        parse_files(extra.graph(edition_graph(edition)), data)
+        parse_user_data(extra.graph(edition_graph(edition)), data, edition)
         quads += extra.serialize(format="nquads", encoding="utf-8")
     path = Path(cache_dir()) / f"served-{hashlib.sha256(quads).hexdigest()[:16]}.nq"
     if not path.exists():
