@@ -1,15 +1,11 @@
-"""The build: its Python API, and the forked validation it runs beside the other steps."""
+"""The build: its Python API, its outputs and the editions it covers."""
 
 from __future__ import annotations
-
-import sys
 
 import pytest
 
 import finops_kg
-from finops_kg.errors import InputError, UnknownEditionError
-
-build_module = sys.modules["finops_kg.build"]
+from finops_kg.errors import UnknownEditionError
 
 
 def test_build_result_counts_individuals_per_class(tmp_path):
@@ -26,32 +22,6 @@ def test_build_refuses_an_unknown_edition_before_writing(tmp_path):
     with pytest.raises(UnknownEditionError):
         finops_kg.build(tmp_path / "dist", edition="1999")
     assert not (tmp_path / "dist").exists()
-
-
-def _double(value):
-    return value * 2
-
-
-def _fail(message):
-    raise InputError(message)
-
-
-@pytest.mark.parametrize("fork", [True, False])
-def test_forked_task_returns_the_value_or_raises_the_error(monkeypatch, fork):
-    if not fork:
-        monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
-    assert build_module._ForkedTask(_double, 21).result() == 42
-    with pytest.raises(InputError, match="bad.ttl:3: nope"):
-        build_module._ForkedTask(_fail, "bad.ttl:3: nope").result()
-
-
-def test_forked_task_can_be_cancelled():
-    import time
-
-    task = build_module._ForkedTask(time.sleep, 30)
-    started = time.perf_counter()
-    task.cancel()
-    assert time.perf_counter() - started < 5
 
 
 def test_all_editions_writes_a_trig_dataset_with_one_graph_per_edition(tmp_path):

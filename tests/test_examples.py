@@ -79,3 +79,18 @@ def test_a_mapping_set_that_fails_its_check_is_refused_as_data(tmp_path):
                       encoding="utf-8")
     with pytest.raises(FinopsKGError, match="fails its check"):
         query("org-units-by-capability", data=[ACME / "people.ttl", broken])
+
+
+def test_the_readme_commands_run_end_to_end(capsys):
+    from finops_kg.cli import main
+
+    assert main(["map", "check", str(ACME / "roles.sssom.tsv"), "--target",
+                 str(ACME / "roles.ttl")]) == 0
+    data = [arg for name in ("organization.ttl", "roles.ttl", "people.ttl", "roles.sssom.tsv")
+            for arg in ("--data", str(ACME / name))]
+    capsys.readouterr()
+    assert main(["query", "org-units-by-capability", *data, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "unit,unitName,capability,capabilityName,persona,role,match,people,activities"
+    assert (f"{UNIT}finance,Corporate Finance,{CAPABILITY}budgeting,Budgeting,{PERSONA}finance,"
+            f"{ROLE}Controller,narrowMatch,1,5") in lines

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
-from finops_kg.errors import FinopsKGError, OutputError
+from finops_kg.errors import OutputError
+from finops_kg.forked import ForkedTask
 from finops_kg.hygiene import HygieneCheck
 from finops_kg.namespace import FO, ONTOLOGY_IRI, shorten
 from finops_kg.validate import ValidationReport
@@ -96,9 +96,9 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
     from finops_kg.export import (canonical, serialize, serialize_canonical, serialize_trig,
                                   write_atomic)
     from finops_kg.hygiene import run_hygiene_checks
-    from finops_kg.mapping import curated_graphs
     from finops_kg.load import (check_edition, edition_graph_iri, load, load_edition_data,
                                 load_ontology)
+    from finops_kg.mapping import curated_graphs
     from finops_kg.reason import entailments
 
     check_edition(edition)
@@ -108,7 +108,7 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
     # The work is split between the two cores. A forked process validates every edition (the
     # longest step, which also imports pySHACL and rdflib's SPARQL engine) and renders the main
     # edition's JSON-LD; this one checks hygiene, derives, reasons and writes the other formats.
-    second_core = _ForkedTask(_validate_and_render_jsonld, editions, edition)
+    second_core = ForkedTask(_validate_and_render_jsonld, editions, edition)
     try:
         graphs = {year: load(year) for year in editions}
         hygiene = {year: run_hygiene_checks(graphs[year]) for year in editions}
@@ -199,53 +199,6 @@ def _validate_and_render_jsonld(editions: list[str], main: str) -> tuple[dict, b
 
 def _report_from_child(conforms: bool, results: list, report_ntriples: bytes) -> ValidationReport:
     return ValidationReport(conforms, results, Graph().parse(data=report_ntriples, format="nt"))
-
-
-class _ForkedTask:
-    """Run a function in a forked process while the caller goes on; fall back to running it now."""
-
-    def __init__(self, task: Callable[..., Any], *args: Any) -> None:
-        import multiprocessing
-
-        self._process = None
-        if "fork" not in multiprocessing.get_all_start_methods():
-            self._outcome = self._run(task, args)
-            return
-        context = multiprocessing.get_context("fork")
-        self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=lambda: sender.send(self._run(task, args)), daemon=True)
-        self._process.start()
-        sender.close()
-
-    @staticmethod
-    def _run(task: Callable[..., Any], args: tuple) -> tuple[bool, Any]:
-        try:
-            return True, task(*args)
-        except BaseException as error:  # handed to the caller of result(), which raises it
-            return False, error
-
-    def result(self) -> Any:
-        """Wait for the task and return its value, or raise its exception."""
-        if self._process is not None:
-            try:
-                self._outcome = self._receiver.recv()
-            except EOFError:
-                raise FinopsKGError("the validation process ended without a result") from None
-            finally:
-                self._process.join()
-                self._process = None
-        succeeded, value = self._outcome
-        if not succeeded:
-            raise value
-        return value
-
-    def cancel(self) -> None:
-        """Stop the task if it is still running."""
-        if self._process is not None:
-            self._process.terminate()
-            self._process.join()
-            self._process = None
 
 
 def _report_text(checks: list[EditionCheck]) -> str:

@@ -96,7 +96,8 @@ def parse_files(graph: Graph, paths: Iterable[str | Path]) -> Graph:
 SSSOM_SUFFIX = ".sssom.tsv"
 
 
-def parse_user_data(graph: Graph, paths: Iterable[str | Path], edition: str = DEFAULT_EDITION) -> Graph:
+def parse_user_data(graph: Graph, paths: Iterable[str | Path],
+                    edition: str = DEFAULT_EDITION) -> Graph:
     """Add a user's files to graph: RDF is parsed, an SSSOM set is checked and applied as SKOS."""
     for path in paths:
         if str(path).endswith(SSSOM_SUFFIX):

@@ -198,23 +198,33 @@ PARALLEL_FROM_ROWS = 10_000
 _TERM_COLUMNS = ("subject_id", "subject_label", "object_id", "object_label")
 
 
-def _cardinality(rows: list[dict], metadata: dict, workers: int = 2,
+def _cardinality(rows: list[dict], metadata: dict,
                  parallel_from: int = PARALLEL_FROM_ROWS) -> Counter:
     """Count the pairs of each cardinality, as sssom-py infers it from the rows already read.
 
-    sssom-py spends about 0.1 ms per row, so a large set is cut into parts that share no term,
-    whose cardinalities cannot depend on each other, and the parts are inferred side by side.
+    sssom-py spends about 0.1 ms per row, so a large set is cut into two parts that share no
+    term, whose cardinalities cannot depend on each other, and the parts are inferred side by side.
     """
-    import sssom.util  # noqa: F401  imported before forking, so that no worker imports it again
+    from finops_kg.forked import ForkedTask
 
-    parts = _independent_parts(rows, workers) if len(rows) >= parallel_from else [rows]
+    _require_sssom()  # imported before forking, so that the child need not import it again
+
+    parts = _independent_parts(rows, 2) if len(rows) >= parallel_from else [rows]
     if len(parts) < 2:
         return _infer_cardinality(rows, metadata)
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    other = ForkedTask(_infer_cardinality, parts[1], metadata)
+    try:
+        return _infer_cardinality(parts[0], metadata) + other.result()
+    finally:
+        other.cancel()
 
-    with ProcessPoolExecutor(len(parts), mp_context=get_context("fork")) as pool:
-        return sum(pool.map(_infer_cardinality, parts, [metadata] * len(parts)), Counter())
+
+def _require_sssom() -> None:
+    try:
+        import sssom.util  # noqa: F401
+    except ImportError:
+        raise MappingError("this needs sssom-py, in the mapping extra: "
+                           "pip install 'finops-kg[mapping]'") from None
 
 
 def _infer_cardinality(rows: list[dict], metadata: dict) -> Counter:
@@ -347,6 +357,7 @@ UNSPECIFIED_LICENSE = "https://w3id.org/sssom/license/unspecified"
 def import_csv(path: str | Path, set_id: str, license: str = UNSPECIFIED_LICENSE,
                prefixes: dict[str, str] | None = None) -> str:
     """Return a plain subject,predicate,object CSV as an SSSOM/TSV mapping set."""
+    _require_sssom()
     import pandas as pd
     from curies import Converter
     from sssom.util import MappingSetDataFrame
