@@ -158,6 +158,13 @@ def test_cli_apply_of_a_failing_set_writes_nothing(tmp_path, capsys):
     assert main(["map", "apply", str(DATA / "bad.sssom.tsv"), "--out", str(out)]) == 2
     assert not out.exists()
     assert "fails its check" in capsys.readouterr().err
+    # an earlier result and the user's set are left exactly as they were
+    out.write_bytes(b"<urn:earlier> <urn:result> <urn:kept> {}\n")
+    bad_set = (DATA / "bad.sssom.tsv").read_bytes()
+    assert main(["map", "apply", str(DATA / "good.sssom.tsv"), str(DATA / "bad.sssom.tsv"),
+                 "--out", str(out)]) == 2
+    assert out.read_bytes() == b"<urn:earlier> <urn:result> <urn:kept> {}\n"
+    assert (DATA / "bad.sssom.tsv").read_bytes() == bad_set
 
 
 @pytest.fixture(scope="module")
