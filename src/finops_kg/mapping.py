@@ -302,10 +302,7 @@ def apply(paths: Iterable[str | Path], as_owl: bool = False,
     classes = _framework_terms(edition)[1]
     named = []
     for path in map(Path, paths):
-        result = check(path, edition=edition, cardinality=False)
-        if not result.ok:
-            raise MappingError(f"{path} fails its check ({len(result.problems)} problems; run "
-                               f"finops-kg map check {path}); nothing was written")
+        result = _clean(path, edition)
         curie_map = result.metadata.get("curie_map") or {}
         set_id = URIRef(str(result.metadata.get("mapping_set_id") or path.resolve().as_uri()))
         graph = new_graph()
@@ -325,6 +322,15 @@ def apply(paths: Iterable[str | Path], as_owl: bool = False,
     return named
 
 
+def _clean(path: Path, edition: str) -> MappingCheck:
+    """Return the check of a set that must be clean, or raise MappingError naming its problems."""
+    result = check(path, edition=edition, cardinality=False)
+    if not result.ok:
+        raise MappingError(f"{path} fails its check ({len(result.problems)} problems; run "
+                           f"finops-kg map check {path}); nothing was written")
+    return result
+
+
 def curated_graphs() -> list[tuple[URIRef, Graph]]:
     """Return each curated mapping set, applied as SKOS, and each target vocabulary as a graph.
 
@@ -341,6 +347,24 @@ def curated_graphs() -> list[tuple[URIRef, Graph]]:
         vocabulary += parse_file(Graph(), path)
         graphs.append((next(vocabulary.subjects(RDF.type, SKOS.ConceptScheme)), vocabulary))
     return graphs
+
+
+def curated_rows_by_subject(edition: str = "2026") -> dict[URIRef, list[dict]]:
+    """Return every row of the curated sets, negative ones too, by the IRI of its subject.
+
+    Each row keeps its columns as written, plus "mapping_set", the set's file name without
+    .sssom.tsv, so that a reader can show the reason and confidence the RDF leaves out.
+    """
+    from finops_kg import resources
+
+    by_subject: dict[URIRef, list[dict]] = defaultdict(list)
+    for path in resources.mapping_set_files():
+        result = _clean(path, edition)
+        curie_map = result.metadata.get("curie_map") or {}
+        for row in result.mappings:
+            subject = URIRef(_expand(row["subject_id"], curie_map))
+            by_subject[subject].append({**row, "mapping_set": path.name.removesuffix(".sssom.tsv")})
+    return dict(by_subject)
 
 
 def _expand(value: str, curie_map: dict) -> str:

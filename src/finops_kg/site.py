@@ -85,10 +85,11 @@ def build_site(out_dir: Path, edition: str = "2026",
     """Write the documentation site of one edition into out_dir and return the files written."""
     from finops_kg.export import write_atomic
     from finops_kg.load import load, load_ontology
+    from finops_kg.mapping import curated_rows_by_subject
 
     extras = dict(sorted((extra_pages or {}).items()))
     _check_extra_names(extras)  # before any work, so a bad name costs nothing
-    site = Site(load(edition), edition)
+    site = Site(load(edition), edition, curated_rows_by_subject(edition))
     files = site.render(extras)
     files["ontology.html"] = ontology_page(load_ontology()).encode("utf-8")
     files.update(extras)
@@ -225,10 +226,12 @@ def number(value: object) -> str:
 class Site:
     """One edition's graph with the page path of every term that gets a page."""
 
-    def __init__(self, graph: Graph, edition: str) -> None:
+    def __init__(self, graph: Graph, edition: str,
+                 crosswalks: dict[URIRef, list[dict]] | None = None) -> None:
         """Index the terms of every section and check that their page names are unique."""
         self.graph = graph
         self.edition = edition
+        self.crosswalks = crosswalks or {}  # the curated SSSOM rows, by subject
         self.paths: dict[URIRef, str] = {}
         self.terms: dict[Section, list[URIRef]] = {}
         for section in SECTIONS:
@@ -553,7 +556,8 @@ class Site:
                                items(self.links(here, g.objects(term, FO.measures))))
                 + section_html("categories", "Technology categories",
                                items(self.links(here, g.objects(term, FO.targetsCategory))))
-                + section_html("targets", "Maturity targets", self.targets_list(here, targets)))
+                + section_html("targets", "Maturity targets", self.targets_list(here, targets))
+                + section_html("crosswalks", "Crosswalks", self.crosswalk_table(term)))
 
     def formulas(self, kpi: URIRef) -> str:
         """Return a KPI's formulas exactly as published, line breaks kept."""
@@ -603,7 +607,8 @@ class Site:
                     self.links(here, g.subjects(FO.providesInputTo, term))))
                 + section_html("outputs", "Outputs to", items(
                     self.links(here, g.objects(term, FO.providesInputTo))))
-                + section_html("principles", "Supports the principles", principles))
+                + section_html("principles", "Supports the principles", principles)
+                + section_html("crosswalks", "Crosswalks", self.crosswalk_table(term)))
 
     def areas(self, term: URIRef) -> str:
         """Return the capability's areas, each with its definition."""
@@ -723,6 +728,26 @@ class Site:
                             for n in texts(g, measure, SKOS.editorialNote))
             entries.append(esc(label(g, measure)) + notes)
         return items(entries, "ol")
+
+    def crosswalk_table(self, term: URIRef) -> str:
+        """Return the curated mappings of a term to other frameworks, with match and reason."""
+        rows = []
+        for row in sorted(self.crosswalks.get(term, []), key=lambda r: (
+                r["mapping_set"], r["object_id"], r.get("predicate_modifier", ""))):
+            match = row["predicate_id"].rpartition(":")[2]
+            if row.get("predicate_modifier", "").strip() == "Not":
+                match = f"not {match}"
+            target = esc(row["object_id"]) + (f" {esc(row['object_label'])}"
+                                              if row.get("object_label") else "")
+            rows.append(f'<tr><td>{esc(row["mapping_set"])}</td><th scope="row">{target}</th>'
+                        f'<td>{esc(match)}</td><td>{esc(row.get("confidence", ""))}</td>'
+                        f'<td>{esc(row.get("comment", ""))}</td></tr>')
+        if not rows:
+            return ""
+        return ('<table id="crosswalk-table"><thead><tr><th scope="col">Mapping set</th>'
+                '<th scope="col">Term</th><th scope="col">Match</th>'
+                '<th scope="col">Confidence</th><th scope="col">Why</th></tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table>')
 
     def kpi_table(self, term: URIRef, here: str) -> str:
         """Return the KPIs that measure the capability, with their formulas as published."""
