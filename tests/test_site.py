@@ -234,6 +234,12 @@ def test_capability_and_kpi_pages_show_their_crosswalks_with_reasons(site):
     assert ("focus", "focus:EffectiveCost Effective Cost", "relatedMatch") in [r[:3] for r in kpi]
 
 
+def test_an_older_edition_gets_the_crosswalks_of_the_terms_it_shares(tmp_path):
+    build_site(tmp_path, "2025")
+    text = (tmp_path / "capabilities" / "budgeting.html").read_text(encoding="utf-8")
+    assert "cobit:APO06 Managed Budget and Costs" in text
+
+
 def test_former_names_and_escaping(site):
     text = (site / "capabilities" / "architecting-workload-placement.html").read_text("utf-8")
     assert "<li>Architecting for Cloud</li>" in text

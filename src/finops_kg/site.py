@@ -89,7 +89,8 @@ def build_site(out_dir: Path, edition: str = "2026",
 
     extras = dict(sorted((extra_pages or {}).items()))
     _check_extra_names(extras)  # before any work, so a bad name costs nothing
-    site = Site(load(edition), edition, curated_rows_by_subject(edition))
+    # The sets are curated against the newest edition; a term of an older one keeps its IRI.
+    site = Site(load(edition), edition, curated_rows_by_subject())
     files = site.render(extras)
     files["ontology.html"] = ontology_page(load_ontology()).encode("utf-8")
     files.update(extras)
