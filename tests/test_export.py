@@ -124,3 +124,21 @@ def test_export_refuses_a_path_that_does_not_fit_the_format(tmp_path):
 
     with pytest.raises(OutputError, match="a graphml file should end in .graphml"):
         check_extension(tmp_path / "view.ttl", "graphml")
+
+
+def test_trig_reparses_when_graphs_bind_one_prefix_to_different_namespaces():
+    from rdflib import Dataset, Graph, URIRef
+
+    from finops_kg.export import serialize_trig
+
+    named = []
+    for site in ("a", "b"):
+        graph = Graph(bind_namespaces="none")
+        graph.bind("mine", f"https://{site}.example.org/")  # one name, two namespaces
+        graph.add((URIRef(f"https://{site}.example.org/s"), URIRef(f"https://{site}.example.org/p"),
+                   URIRef(f"https://{site}.example.org/o")))
+        named.append((URIRef(f"https://example.org/graph/{site}"), graph))
+    dataset = Dataset()
+    dataset.parse(data=serialize_trig(named), format="trig")
+    for name, graph in named:
+        assert set(dataset.graph(name)) == set(graph)

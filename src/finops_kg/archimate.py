@@ -295,12 +295,18 @@ def _sorted_ids(items: Iterable[Element]) -> list[str]:
     return [identifier(str(e.iri)) for e in sorted(items, key=lambda e: (e.name, e.iri))]
 
 
+def _labelled_item(parent: ET.Element, label: str) -> ET.Element:
+    """An organization <item> with an English label."""
+    item = _sub(parent, "item")
+    _lang_text(item, "label", label)
+    return item
+
+
 def _folder(parent: ET.Element, label: str, refs: list[str]) -> None:
     """An organization <item> with a label holding references, or nothing if it would be empty."""
     if not refs:
         return
-    item = _sub(parent, "item")
-    _lang_text(item, "label", label)
+    item = _labelled_item(parent, label)
     for ref in refs:
         _sub(item, "item", identifierRef=ref)
 
@@ -316,17 +322,13 @@ def _organizations_xml(parent: ET.Element, elements: list[Element], rels: list[R
     capability_of = {r.source: r.target for r in rels
                      if r.kind == "Realization" and r.path == _path(FO.activityOf)}
     names = {e.iri: e.name for e in elements}
-    strategy = _sub(organizations, "item")
-    _lang_text(strategy, "label", "Strategy")
+    strategy = _labelled_item(organizations, "Strategy")
     _grouped(strategy, by_kind["Capability"], domain_of, names)
-    business = _sub(organizations, "item")
-    _lang_text(business, "label", "Business")
+    business = _labelled_item(organizations, "Business")
     _folder(business, "Personas", _sorted_ids(by_kind["BusinessRole"]))
-    activities = _sub(business, "item")
-    _lang_text(activities, "label", "Functional activities")
+    activities = _labelled_item(business, "Functional activities")
     _grouped(activities, by_kind["BusinessFunction"], capability_of, names)
-    motivation = _sub(organizations, "item")
-    _lang_text(motivation, "label", "Motivation")
+    motivation = _labelled_item(organizations, "Motivation")
     _folder(motivation, "Principles", _sorted_ids(by_kind["Principle"]))
     _folder(motivation, "KPIs", _sorted_ids(by_kind["Meaning"]))
     _folder(organizations, "Other", _sorted_ids(by_kind["Grouping"]))

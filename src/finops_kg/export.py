@@ -137,12 +137,22 @@ def jsonld_context() -> dict:
 
 def serialize_trig(graphs: list[tuple[URIRef, Graph]]) -> bytes:
     """Return named graphs as one TriG document, in the given order, deterministically."""
-    lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in sorted(PREFIXES.items())]
+    from finops_kg.load import new_graph
+
+    shared = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in sorted(PREFIXES.items())]
+    lines = list(shared)
     for name, graph in graphs:
-        body = serialize(graph, "turtle").decode("utf-8")
-        statements = [line for line in body.splitlines() if not line.startswith("@prefix ")]
+        if any(PREFIXES.get(prefix) != str(namespace) for prefix, namespace in graph.namespaces()):
+            # Rebound to the shared prefixes, so that a name keeps one meaning in the document.
+            graph, own = new_graph(), graph
+            graph += own
+        body = serialize(graph, "turtle").decode("utf-8").splitlines()
+        # Prefixes the serialiser made up for this graph (ns1, ...) are declared before its block,
+        # which TriG allows; any later block that reuses a name declares it again.
+        extra = [line for line in body if line.startswith("@prefix ") and line not in shared]
+        statements = [line for line in body if not line.startswith("@prefix ")]
         # No indentation inside the braces: it would change multi-line string literals.
-        lines += ["", f"<{name}> {{", *_trim_blank(statements), "}"]
+        lines += ["", *extra, f"<{name}> {{", *_trim_blank(statements), "}"]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -339,12 +339,11 @@ def curated_graphs() -> list[tuple[URIRef, Graph]]:
     from rdflib.namespace import RDF, SKOS
 
     from finops_kg import resources
-    from finops_kg.load import new_graph, parse_file
+    from finops_kg.load import parse_file
 
     graphs = apply(resources.mapping_set_files())
     for path in resources.mapping_vocabulary_files():
-        vocabulary = new_graph()  # the project's prefixes only, not the file's, as in any export
-        vocabulary += parse_file(Graph(), path)
+        vocabulary = parse_file(Graph(), path)
         graphs.append((next(vocabulary.subjects(RDF.type, SKOS.ConceptScheme)), vocabulary))
     return graphs
 

@@ -145,6 +145,15 @@ def section_html(anchor: str, title: str, body: str) -> str:
     return f'<section id="{esc(anchor)}"><h2>{esc(title)}</h2>{body}</section>'
 
 
+def table_html(headers: Iterable[str], rows: Iterable[str], attrs: str = "") -> str:
+    """Return a table with one column heading per header over already-built rows, or nothing."""
+    body = "".join(rows)
+    if not body:
+        return ""
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
+    return f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def page_html(here: str, title: str, body: str, alternates: tuple[str, str] | None = None) -> str:
     """Return a whole page: head with the inline stylesheet, navigation, body and attribution."""
     head_links = ""
@@ -352,10 +361,7 @@ class Site:
             f'<tr><th scope="row">{self.link(here, t)}</th>'
             f'<td>{" ".join(esc(d) for d in texts(self.graph, t, SKOS.definition))}</td></tr>'
             for t in terms)
-        if not rows:
-            return "<p>None in this edition.</p>"
-        return ('<table><thead><tr><th scope="col">Name</th><th scope="col">Definition</th>'
-                f"</tr></thead><tbody>{rows}</tbody></table>")
+        return table_html(("Name", "Definition"), rows) or "<p>None in this edition.</p>"
 
     def capability_index(self, here: str) -> str:
         """Return the capabilities grouped by domain, as the Framework presents them."""
@@ -454,11 +460,8 @@ class Site:
                             ", ".join(texts(g, record, FO.name))))
         rows = "".join(f'<tr><th scope="row">{esc(e)}</th><td>{esc(n)}</td></tr>'
                        for e, n in sorted(records))
-        if not rows:
-            return ""
         return section_html("edition-names", "Names by edition",
-                            '<table><thead><tr><th scope="col">Edition</th>'
-                            f'<th scope="col">Name</th></tr></thead><tbody>{rows}</tbody></table>')
+                            table_html(("Edition", "Name"), rows))
 
     def principle_body(self, term: URIRef, here: str) -> str:
         """Return what a principle page adds: the domains and capabilities that support it."""
@@ -491,10 +494,7 @@ class Site:
                     "ol")
             + "</td></tr>"
             for c in self.by_label(c for c in by_capability if c is not None))
-        if not rows:
-            return ""
-        return ('<table><thead><tr><th scope="col">Capability</th><th scope="col">Activities'
-                f"</th></tr></thead><tbody>{rows}</tbody></table>")
+        return table_html(("Capability", "Activities"), rows)
 
     def phase_body(self, term: URIRef, here: str) -> str:
         """Return what a phase page adds: its tagline and its neighbours in the cycle."""
@@ -533,10 +533,7 @@ class Site:
                 count = f'<a href="{relative(here, self.paths[capability])}#maturity">{count}</a>'
             rows.append(f'<tr><th scope="row">{self.link(here, capability)}</th>'
                         f"<td>{count}</td></tr>")
-        if not rows:
-            return ""
-        return ('<table><thead><tr><th scope="col">Capability</th><th scope="col">'
-                f'Characteristics</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        return table_html(("Capability", "Characteristics"), rows)
 
     def domain_body(self, term: URIRef, here: str) -> str:
         """Return what a domain page adds: its capabilities and the principles it supports."""
@@ -635,11 +632,8 @@ class Site:
                         f"{self.performer_link(performer, here)}</th><td>"
                         + items((esc(label(g, a)) for a in activities), "ol")
                         + "</td></tr>")
-        if not rows:
-            return ""
-        return ('<table id="activity-table" class="activities"><thead><tr>'
-                '<th scope="col">Persona</th><th scope="col">Activities</th></tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table>')
+        return table_html(("Persona", "Activities"), rows,
+                          ' id="activity-table" class="activities"')
 
     def performer_link(self, performer: URIRef, here: str) -> str:
         """Link a persona to its page and the allied group to the allied personas' list."""
@@ -743,12 +737,8 @@ class Site:
             rows.append(f'<tr><td>{esc(row["mapping_set"])}</td><th scope="row">{target}</th>'
                         f'<td>{esc(match)}</td><td>{esc(row.get("confidence", ""))}</td>'
                         f'<td>{esc(row.get("comment", ""))}</td></tr>')
-        if not rows:
-            return ""
-        return ('<table id="crosswalk-table"><thead><tr><th scope="col">Mapping set</th>'
-                '<th scope="col">Term</th><th scope="col">Match</th>'
-                '<th scope="col">Confidence</th><th scope="col">Why</th></tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table>')
+        return table_html(("Mapping set", "Term", "Match", "Confidence", "Why"), rows,
+                          ' id="crosswalk-table"')
 
     def kpi_table(self, term: URIRef, here: str) -> str:
         """Return the KPIs that measure the capability, with their formulas as published."""
@@ -757,10 +747,7 @@ class Site:
         for kpi in self.by_label(g.subjects(FO.measures, term)):
             formulas = self.formulas(kpi) or '<span class="note">No formula published.</span>'
             rows.append(f'<tr><th scope="row">{self.link(here, kpi)}</th><td>{formulas}</td></tr>')
-        if not rows:
-            return ""
-        return ('<table id="kpi-table"><thead><tr><th scope="col">KPI</th>'
-                f'<th scope="col">Formula</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        return table_html(("KPI", "Formula"), rows, ' id="kpi-table"')
 
 
 def stable_single_node(document: bytes) -> bytes:
@@ -894,10 +881,8 @@ def fallback_ontology_html(ontology: Graph) -> str:
     for anchor, title, types in kinds:
         terms = sorted({t for k in types for t in ontology.subjects(RDF.type, k)
                         if isinstance(t, URIRef) and str(t).startswith(str(FO))}, key=str)
-        rows = "".join(_fallback_row(ontology, t) for t in terms)
-        table = ('<table><thead><tr><th scope="col">Term</th><th scope="col">Label</th>'
-                 '<th scope="col">Definition</th><th scope="col">Domain, range, superclass</th>'
-                 f"</tr></thead><tbody>{rows}</tbody></table>") if rows else ""
+        table = table_html(("Term", "Label", "Definition", "Domain, range, superclass"),
+                           (_fallback_row(ontology, t) for t in terms))
         parts.append(section_html(anchor, title, table))
     title = next(iter(texts(ontology, iri, DCTERMS.title)), "finops-kg ontology")
     body = f"<h1>{esc(title)}</h1><p><code>{esc(iri)}</code></p>{intro}{''.join(parts)}"
