@@ -142,3 +142,102 @@ def test_trig_reparses_when_graphs_bind_one_prefix_to_different_namespaces():
     dataset.parse(data=serialize_trig(named), format="trig")
     for name, graph in named:
         assert set(dataset.graph(name)) == set(graph)
+
+
+# Every format `finops-kg export` offers; a format that drops out of the table fails the test.
+EVERY_EXPORT_FORMAT = {"turtle", "jsonld", "nt", "xml", "trig", "graphml", "gexf", "dot", "mermaid",
+                       "cytoscape-json", "csv", "archimate"}
+
+
+def _export_runs() -> list[tuple[str, str]]:
+    """Each format on the default view, and every other view as GraphML, which carries each node
+    and edge with all its attributes in the order the view built them: a view's own ordering
+    shows there, while the other writers' ordering is covered on the default view."""
+    from finops_kg.export import EXPORT_FORMATS
+    from finops_kg.network import VIEWS
+
+    return ([(format, "capability-persona") for format in EXPORT_FORMATS]
+            + [("graphml", view) for view in VIEWS if view != "capability-persona"])
+
+
+# Runs the command line's own entry point once per export inside one process, in the order given.
+_EXPORT_DRIVER = """
+import json, sys
+from finops_kg.cli import main
+from finops_kg.export import _EXTENSIONS
+for index, (format, view) in json.loads(sys.argv[2]):
+    out = f"{sys.argv[1]}/{index}{_EXTENSIONS[format][0]}"
+    if main(["export", "--format", format, "--view", view, "--out", out]) != 0:
+        sys.exit(f"export --format {format} --view {view} failed")
+"""
+
+
+@pytest.fixture(scope="module")
+def exports_from_two_processes(tmp_path_factory) -> dict[tuple[str, str], tuple[bytes, bytes]]:
+    """Every export written by two processes with different hash seeds, which change the
+    iteration order of sets and dicts of strings, and so of rdflib's stores. The second process
+    runs the exports in reverse, so that no export's bytes may depend on what ran before it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from finops_kg.export import _EXTENSIONS
+
+    runs = list(enumerate(_export_runs()))
+    orders = {"1": runs, "2": runs[::-1]}
+    folders = {seed: tmp_path_factory.mktemp(f"seed-{seed}") for seed in orders}
+    processes = [subprocess.Popen([sys.executable, "-c", _EXPORT_DRIVER, str(folders[seed]),
+                                   json.dumps(order)],
+                                  env={**os.environ, "PYTHONHASHSEED": seed},
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for seed, order in orders.items()]
+    for process in processes:
+        _, errors = process.communicate(timeout=300)
+        assert process.returncode == 0, errors.decode()
+    return {run: tuple((folders[seed] / f"{index}{_EXTENSIONS[run[0]][0]}").read_bytes()
+                       for seed in orders)
+            for index, run in runs}
+
+
+def test_the_determinism_check_covers_every_export_format():
+    from finops_kg.export import EXPORT_FORMATS
+    from finops_kg.network import VIEWS
+
+    assert set(EXPORT_FORMATS) == EVERY_EXPORT_FORMAT
+    runs = _export_runs()
+    assert {format for format, _ in runs} == EVERY_EXPORT_FORMAT
+    assert {view for _, view in runs} == set(VIEWS)
+
+
+@pytest.mark.parametrize(("format", "view"), _export_runs(),
+                         ids=[f"{format}-{view}" for format, view in _export_runs()])
+def test_every_export_is_byte_identical_from_process_to_process(exports_from_two_processes,
+                                                                format, view):
+    first, second = exports_from_two_processes[(format, view)]
+    assert len(first) > 1000
+    assert first == second
+
+
+def test_generated_prefixes_do_not_depend_on_the_hash_seed():
+    # Predicates in namespaces without a prefix make rdflib invent ns1, ns2, ... as it meets them.
+    import os
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from rdflib import Graph, Literal, URIRef
+from finops_kg.export import serialize
+graph = Graph(bind_namespaces="none")
+for number in range(12):
+    graph.add((URIRef("https://example.org/s"), URIRef(f"https://example.org/v{number}/p"),
+               Literal(number)))
+sys.stdout.buffer.write(serialize(graph, "turtle") + serialize(graph, "xml"))
+"""
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2", "3")}
+    assert len(outputs) == 1
+    output = outputs.pop()
+    assert b"ns1:p 0" in output and b'xmlns:ns1="https://example.org/v0/"' in output

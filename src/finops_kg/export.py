@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from finops_kg.errors import OutputError
 from finops_kg.namespace import PREFIXES
@@ -57,7 +59,39 @@ def serialize_canonical(graph: Graph, format: str) -> bytes:
     if name == "json-ld":
         return _stable_jsonld(graph.serialize(format=name, context=jsonld_context(),
                                               auto_compact=True))
+    _bind_generated_prefixes(graph, strict=name == "xml")
+    if name == "xml":
+        # rdflib's RDF/XML writer lists subjects and properties in the store's set order.
+        graph = _OrderedGraph(store=graph.store, identifier=graph.identifier,
+                              namespace_manager=graph.namespace_manager, base=graph.base)
     return graph.serialize(format=name, encoding="utf-8")
+
+
+def _bind_generated_prefixes(graph: Graph, strict: bool) -> None:
+    """Make rdflib invent its ns1, ns2, ... prefixes in IRI order rather than in set order."""
+    manager = graph.namespace_manager
+    qname = manager.compute_qname_strict if strict else manager.compute_qname
+    predicates = {p for p in graph.predicates() if isinstance(p, URIRef)}
+    if not strict:
+        predicates.discard(RDF.type)  # Turtle writes it as "a", with no prefix
+    for predicate in sorted(predicates):
+        try:
+            qname(predicate)
+        except ValueError:  # no prefixed name: the serialiser decides, as it would without this
+            continue
+
+
+class _OrderedGraph(Graph):
+    """A graph that lists subjects and each subject's properties sorted by their N-Triples form."""
+
+    def subjects(self, predicate: Node | None = None, object: Node | None = None,
+                 unique: bool = False) -> Iterator[Node]:
+        return iter(sorted(set(super().subjects(predicate, object)), key=lambda s: s.n3()))
+
+    def predicate_objects(self, subject: Node | None = None,
+                          unique: bool = False) -> Iterator[tuple[Node, Node]]:
+        return iter(sorted(set(super().predicate_objects(subject)),
+                           key=lambda pair: (pair[0].n3(), pair[1].n3())))
 
 
 EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "trig", "graphml", "gexf", "dot", "mermaid",
