@@ -22,11 +22,9 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from finops_kg.namespace import FO
 from finops_kg.network import to_networkx
+from finops_kg.style import domain_colours
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-
-# Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
-DOMAIN_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442")
 
 # Inside a JSON string these characters could end the <script> element or open a comment;
 # their \u escapes mean the same to JSON.parse.
@@ -131,11 +129,10 @@ def _kpis(graph: Graph, capability: URIRef) -> list[dict]:
 
 def _domain_colours(editions: Iterable[dict]) -> list[dict]:
     """One colour per domain label across all editions, so a domain keeps its colour when the
-    edition changes."""
-    labels = sorted({node["domain"] for edition in editions for node in edition["nodes"]
-                     if node["type"] == "Capability" and node["domain"]})
-    return [{"label": label, "colour": DOMAIN_COLOURS[index % len(DOMAIN_COLOURS)]}
-            for index, label in enumerate(labels)]
+    edition changes, and the same colour as in the pictures."""
+    labels = {node["domain"] for edition in editions for node in edition["nodes"]
+              if node["type"] == "Capability" and node["domain"]}
+    return [{"label": label, "colour": colour} for label, colour in domain_colours(labels).items()]
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import io
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
@@ -18,13 +19,11 @@ from rdflib.namespace import RDF, SKOS
 from finops_kg.errors import FinopsKGError
 from finops_kg.namespace import FO
 from finops_kg.network import to_networkx
+from finops_kg.style import DARK, DOMAIN_COLOURS, LIGHT, NEUTRAL, domain_colours, text_colour
 
 KINDS = ("matrix", "network", "domains", "persona", "capability")
 FORMATS = {"matrix": (".svg", ".png"), "domains": (".svg", ".png"), "network": (".html",),
            "persona": (".svg", ".png", ".mmd"), "capability": (".svg", ".png", ".mmd")}
-# One colour per domain, in the Framework's order; colour-blind-safe (Okabe–Ito).
-DOMAIN_COLOURS = {"Understand Usage & Cost": "#0072B2", "Quantify Business Value": "#E69F00",
-                  "Optimize Usage & Cost": "#009E73", "Manage the FinOps Practice": "#CC79A7"}
 A4_LANDSCAPE = (11.69, 8.27)
 
 
@@ -101,12 +100,11 @@ def matrix_figure(graph: Graph):
     plt = _matplotlib()
     network = to_networkx(graph, "capability-persona")
     nodes = dict(network.nodes(data=True))
-    order = list(DOMAIN_COLOURS)
     capabilities = sorted((n for n, d in nodes.items() if d["type"] == "Capability"),
-                          key=lambda n: (order.index(nodes[n]["domain"])
-                                         if nodes[n]["domain"] in order else 9, nodes[n]["label"]))
+                          key=lambda n: _node_order(nodes[n]))
     personas = sorted((n for n, d in nodes.items() if d["type"] != "Capability"),
-                      key=lambda n: (nodes[n]["type"] != "CorePersona", nodes[n]["label"]))
+                      key=lambda n: _node_order(nodes[n]))
+    colours = domain_colours(nodes[c]["domain"] for c in capabilities if nodes[c]["domain"])
     counts = [[sum(d["weight"] for d in network.get_edge_data(c, p, default={}).values())
                for p in personas] for c in capabilities]
 
@@ -123,105 +121,199 @@ def matrix_figure(graph: Graph):
     axes.set_yticks(range(len(capabilities)), [nodes[c]["label"] for c in capabilities],
                     fontsize=8)
     for tick, capability in zip(axes.get_yticklabels(), capabilities):
-        tick.set_color(DOMAIN_COLOURS.get(nodes[capability]["domain"], "black"))
+        # A filled box rather than coloured text: orange or pink letters on white are hard to read.
+        background = colours.get(nodes[capability]["domain"], NEUTRAL)
+        tick.set_color(text_colour(background))
+        tick.set_bbox({"facecolor": background, "edgecolor": background, "pad": 1.5})
     core = sum(nodes[p]["type"] == "CorePersona" for p in personas)
     axes.axvline(core - 0.5, color="grey", linewidth=1.5)
     axes.set_title("FinOps Framework: functional activities per capability and persona", fontsize=11)
-    from matplotlib.patches import Patch
-
-    handles = [Patch(color=colour, label=domain) for domain, colour in DOMAIN_COLOURS.items()]
-    axes.legend(handles=handles, title="Domain (row label colour)", fontsize=7, title_fontsize=8,
-                loc="upper left", bbox_to_anchor=(1.12, 1.0))
+    axes.legend(handles=_domain_handles(colours), title="Domain (row label colour)", fontsize=7,
+                title_fontsize=8, loc="upper left", bbox_to_anchor=(1.12, 1.0))
     figure.colorbar(image, ax=axes, fraction=0.03, pad=0.02).set_label("activities", fontsize=8)
-    figure.text(0.01, 0.01, "Core personas left of the grey line, allied right. Adapted from the "
-                "FinOps Framework (FinOps Foundation, CC BY 4.0).", fontsize=6, color="grey")
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.03, 1, 1))  # the bottom strip is the footnote's
+    _footnote(figure, "Core personas left of the grey line, allied right. ")
     return figure
 
 
 def domains(graph: Graph, suffix: str = ".svg") -> bytes:
     """Draw the domain → capability hierarchy as a tree, one column per domain."""
+    return _figure_bytes(domains_figure(graph), suffix)
+
+
+def domains_figure(graph: Graph):
+    """Return the matplotlib figure of the domain tree, one column per domain."""
     plt = _matplotlib()
     network = to_networkx(graph, "domain-capability")
     nodes = dict(network.nodes(data=True))
+    by_label = {d["label"]: n for n, d in nodes.items() if d["type"] == "Domain"}
+    colours = domain_colours(by_label)
+    children = {label: sorted(network.successors(by_label[label]), key=lambda n: nodes[n]["label"])
+                for label in colours}
+    # Rows share the height under the headers; each gets enough room for a label of two lines.
+    step = min(0.09, 0.72 / max((len(c) for c in children.values()), default=1))
     figure, axes = plt.subplots(figsize=A4_LANDSCAPE)
     axes.axis("off")
-    ordered = [d for d in DOMAIN_COLOURS if any(n["label"] == d for n in nodes.values())]
-    for column, domain_label in enumerate(ordered):
-        domain = next(n for n, d in nodes.items() if d["label"] == domain_label)
-        colour = DOMAIN_COLOURS[domain_label]
-        x = column / len(ordered) + 0.02
-        axes.text(x, 0.95, domain_label, fontsize=10, weight="bold", color="white",
+    for column, (domain_label, colour) in enumerate(colours.items()):
+        x = column / len(colours) + 0.02
+        axes.text(x, 0.95, domain_label, fontsize=10, weight="bold", color=text_colour(colour),
                   bbox={"facecolor": colour, "edgecolor": colour, "boxstyle": "round"},
                   transform=axes.transAxes, va="top")
-        children = sorted(network.successors(domain), key=lambda n: nodes[n]["label"])
-        for row, capability in enumerate(children):
-            y = 0.85 - row * 0.09
+        for row, capability in enumerate(children[domain_label]):
+            y = 0.85 - row * step
             axes.plot([x + 0.01, x + 0.01, x + 0.025], [0.91, y, y], color=colour,
                       transform=axes.transAxes, linewidth=1)
             # Wrapped so that the longest names stay inside their column.
             axes.text(x + 0.03, y, textwrap.fill(nodes[capability]["label"], 24), fontsize=8.5,
                       va="center", transform=axes.transAxes)
     axes.set_title("FinOps Framework: domains and their capabilities", fontsize=12)
-    figure.text(0.01, 0.01, "Adapted from the FinOps Framework (FinOps Foundation, CC BY 4.0).",
-                fontsize=6, color="grey")
-    return _figure_bytes(figure, suffix)
+    axes.legend(handles=_domain_handles(colours), title="Domain (its colour in every picture)",
+                fontsize=8, title_fontsize=9, loc="lower right", frameon=False)
+    _footnote(figure)
+    return figure
 
 
 def ego(graph: Graph, kind: str, name: str, suffix: str = ".svg") -> bytes:
     """Draw one persona or capability with its neighbours in the capability-persona view."""
+    if suffix == ".mmd":
+        from finops_kg.network import write_mermaid
+
+        return write_mermaid(_ego_network(graph, kind, name, to_networkx(graph)))
+    return _figure_bytes(ego_figure(graph, kind, name), suffix)
+
+
+def ego_figure(graph: Graph, kind: str, name: str, network: nx.MultiDiGraph | None = None):
+    """Return the matplotlib figure of one persona or capability and its neighbours.
+
+    network is the capability-persona view of graph, for callers that draw many."""
+    ego_network = _ego_network(graph, kind, name, network or to_networkx(graph))
+    return _draw_ego(ego_network, ego_network.graph["centre"])
+
+
+def _ego_network(graph: Graph, kind: str, name: str,
+                 network: nx.MultiDiGraph) -> nx.MultiDiGraph:
     centre = str(resolve(graph, name, FO.Persona if kind == "persona" else FO.Capability))
-    network = to_networkx(graph, "capability-persona")
     neighbours = sorted(set(network.successors(centre)) | set(network.predecessors(centre)),
                         key=lambda n: network.nodes[n]["label"])
-    ego_network = nx.MultiDiGraph(view=f"{kind} {network.nodes[centre]['label']}")
+    ego_network = nx.MultiDiGraph(view=f"{kind} {network.nodes[centre]['label']}", centre=centre)
     ego_network.add_node(centre, **network.nodes[centre])
     for neighbour in neighbours:
         ego_network.add_node(neighbour, **network.nodes[neighbour])
         source, target = (centre, neighbour) if kind == "capability" else (neighbour, centre)
         for key, data in network.get_edge_data(source, target).items():
             ego_network.add_edge(source, target, key=key, **data)
-    if suffix == ".mmd":
-        from finops_kg.network import write_mermaid
-
-        return write_mermaid(ego_network)
-    return _draw_ego(ego_network, centre, suffix)
+    return ego_network
 
 
-def _draw_ego(network: nx.MultiDiGraph, centre: str, suffix: str) -> bytes:
-    import math
+def _draw_ego(network: nx.MultiDiGraph, centre: str):
+    """Draw the centre between two columns of neighbours, each joined to it by one line.
 
+    Labels in a column, aligned on the side facing the centre, cannot overlap however long the
+    names are; the counts sit on the lines near the columns, where the lines are as far apart
+    as the rows."""
     plt = _matplotlib()
-    others = [n for n in network.nodes if n != centre]
-    positions = {centre: (0.0, 0.0)}
-    for index, node in enumerate(others):
-        angle = 2 * math.pi * index / max(len(others), 1)
-        positions[node] = (math.cos(angle), math.sin(angle))
-    figure, axes = plt.subplots(figsize=A4_LANDSCAPE)
+    width, height = A4_LANDSCAPE
+    figure = plt.figure(figsize=A4_LANDSCAPE)
+    axes = figure.add_axes((0, 0, 1, 1))  # data coordinates are inches on the page
+    axes.set_xlim(0, width)
+    axes.set_ylim(0, height)
     axes.axis("off")
-    heaviest = max((d["weight"] for _, _, d in network.edges(data=True)), default=1)
+    nodes = dict(network.nodes(data=True))
+    others = sorted((n for n in nodes if n != centre), key=lambda n: _node_order(nodes[n]))
+    colours = domain_colours(d["domain"] for d in nodes.values() if d["domain"])
+    totals = {n: [0, 0] for n in others}  # activities, and how many of them are direct
     for source, target, data in network.edges(data=True):
-        (x1, y1), (x2, y2) = positions[source], positions[target]
-        axes.plot([x1, x2], [y1, y2], color="#888888", zorder=1,
-                  linewidth=1 + 5 * data["weight"] / heaviest)
-        axes.text((x1 + x2) / 2, (y1 + y2) / 2, str(data["weight"]), fontsize=7,
-                  ha="center", va="center", zorder=3,
-                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-    for node, (x, y) in positions.items():
-        data = network.nodes[node]
-        colour = DOMAIN_COLOURS.get(data["domain"], "#555555" if "Persona" in data["type"]
-                                    else "#999999")
-        axes.text(x, y, data["label"], fontsize=9 if node != centre else 12, ha="center",
-                  va="center", color="white", zorder=4,
-                  bbox={"facecolor": colour, "edgecolor": colour, "boxstyle": "round"})
-    axes.set_xlim(-1.5, 1.5)
-    axes.set_ylim(-1.3, 1.3)
-    axes.set_title(f"{network.nodes[centre]['label']}: activities per "
-                   f"{'persona' if network.nodes[centre]['type'] == 'Capability' else 'capability'}",
-                   fontsize=12)
-    figure.text(0.01, 0.01, "Adapted from the FinOps Framework (FinOps Foundation, CC BY 4.0).",
-                fontsize=6, color="grey")
-    return _figure_bytes(figure, suffix)
+        total = totals[target if source == centre else source]
+        total[0] += data["weight"]
+        total[1] += data["direct"]
+    heaviest = max((weight for weight, _ in totals.values()), default=1)
+
+    middle, centre_y = width / 2, height / 2 + 0.2  # the legend takes the bottom of the page
+    half = -(-len(others) // 2)
+    step = min(0.62, 5.8 / max(half - 1, 1))
+    for side, column in ((-1, others[:half]), (1, others[half:])):
+        x = middle + side * 2.15
+        end = x - side * 0.1  # lines stop just short of the label's box
+        along = 0.45 / abs(middle - end)  # where on the line its count sits
+        for row, node in enumerate(column):
+            y = centre_y + step * ((len(column) - 1) / 2 - row)
+            weight, direct = totals[node]
+            axes.plot([middle, end], [centre_y, y], color=NEUTRAL, zorder=1,
+                      linewidth=1 + 5 * weight / heaviest, linestyle="-" if direct else "--")
+            axes.text(end + (middle - end) * along, y + (centre_y - y) * along, str(weight),
+                      fontsize=8, ha="center", va="center", zorder=3,
+                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 2})
+            _node_label(axes, x, y, nodes[node], colours, "right" if side < 0 else "left", 9)
+    _node_label(axes, middle, centre_y, nodes[centre], colours, "center", 12, wrap=20)
+    kind = "persona" if nodes[centre]["type"] == "Capability" else "capability"
+    title = f"{nodes[centre]['label']}: activities per {kind}"
+    axes.text(middle, height - 0.45, title + ("" if others else " (none in this edition)"),
+              fontsize=13, ha="center", va="center")
+    _ego_legend(figure, axes, nodes.values(), colours,
+                through_group=any(direct == 0 for _, direct in totals.values()))
+    _footnote(figure)
+    return figure
+
+
+def _ego_legend(figure, axes, nodes: Iterable[dict], colours: dict[str, str],
+                through_group: bool) -> None:
+    """Explain the colours, boxes and lines of an ego picture, as the explorer's legend does."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    nodes = list(nodes)
+    handles = _domain_handles({label: colour for label, colour in colours.items()
+                               if any(d["domain"] == label for d in nodes)})
+    types = {d["type"] for d in nodes}
+    if "CorePersona" in types:
+        handles.append(Patch(facecolor=DARK, edgecolor=DARK, label="core persona"))
+    if "AlliedPersona" in types:
+        handles.append(Patch(facecolor=LIGHT, edgecolor=DARK, linestyle="--",
+                             label="allied persona"))
+    handles.append(Line2D([], [], color=NEUTRAL, linewidth=4,
+                          label="activities (line width and number)"))
+    if through_group:
+        handles.append(Line2D([], [], color=NEUTRAL, linewidth=2, linestyle="--",
+                              label="only through a persona group"))
+    # One row while it fits across the page, else two (matplotlib fills the columns first).
+    columns = len(handles) if len(handles) <= 5 else -(-len(handles) // 2)
+    axes.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.035),
+                bbox_transform=figure.transFigure, ncol=columns, fontsize=8, frameon=False)
+
+
+def _node_label(axes, x: float, y: float, data: dict, colours: dict[str, str], align: str,
+                fontsize: float, wrap: int = 0) -> None:
+    """Write a node's label in a box styled as the explorer draws the node."""
+    if data["type"] == "Capability":
+        fill = edge = colours.get(data["domain"], NEUTRAL)
+    else:
+        fill, edge = (DARK, DARK) if data["type"] == "CorePersona" else (LIGHT, DARK)
+    label = textwrap.fill(data["label"], wrap) if wrap else data["label"]
+    axes.text(x, y, label, fontsize=fontsize, ha=align, va="center", color=text_colour(fill),
+              zorder=4, multialignment="center",
+              bbox={"facecolor": fill, "edgecolor": edge, "boxstyle": "round",
+                    "linestyle": "-" if fill != LIGHT else "--"})
+
+
+def _node_order(data: dict) -> tuple:
+    """Capabilities by domain in the Framework's order, then core personas before allied ones."""
+    domains = list(DOMAIN_COLOURS)
+    rank = (domains.index(data["domain"]) if data["domain"] in domains else len(domains),
+            data["domain"])
+    return (("Capability", "CorePersona", "AlliedPersona").index(data["type"]), rank,
+            data["label"])
+
+
+def _domain_handles(colours: dict[str, str]) -> list:
+    from matplotlib.patches import Patch
+
+    return [Patch(facecolor=colour, edgecolor=colour, label=label)
+            for label, colour in colours.items()]
+
+
+def _footnote(figure, before: str = "") -> None:
+    figure.text(0.01, 0.01, before + "Adapted from the FinOps Framework (FinOps Foundation, "
+                "CC BY 4.0).", fontsize=6, color="grey")
 
 
 def draw(kind: str, graph: Graph, out: Path, name: str | None = None,
