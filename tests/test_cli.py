@@ -229,3 +229,53 @@ def test_site_and_viz_commands(tmp_path):
                           "no persona is called 'Finanse'; close matches: 'finance'")
     assert_one_line_error(run("viz", "matrix", "--out", str(tmp_path / "m.html")),
                           f"{tmp_path / 'm.html'}: matrix is drawn as .svg or .png")
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_ask_prints_its_answer(engine):
+    result = run("query", "--engine", engine, "--sparql", "ASK { GRAPH ?g { ?s ?p ?o } }")
+    assert (result.returncode, result.stdout) == (0, "True\n"), result.stderr
+    as_json = run("query", "--engine", engine, "--format", "sparql-json", "--sparql",
+                  "ASK { <urn:nothing> ?p ?o }")
+    assert json.loads(as_json.stdout) == {"head": {}, "boolean": False}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_service_is_refused_unless_allowed_and_then_fails_in_one_line(engine):
+    import socket
+
+    with socket.socket() as listener:  # a remote endpoint that records whether it was called
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.5)
+        service = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.getsockname()[1]}/sparql> {{ ?s ?p ?o }} }}"
+        refused = run("query", "--engine", engine, "--sparql", service)
+        assert_one_line_error(refused, "SERVICE is refused: it would send a request off this "
+                                       "machine (pass --allow-service to permit it)")
+        with pytest.raises(socket.timeout):
+            listener.accept()  # nobody called
+        listener.close()  # now the call is refused by the operating system
+        allowed = run("query", "--engine", engine, "--allow-service", "--sparql", service)
+    assert allowed.returncode == 2 and "Traceback" not in allowed.stderr
+    assert allowed.stderr.startswith("finops-kg: error: the query failed: ")
+    assert allowed.stderr.count("\n") == 1
+
+
+def test_serve_checks_everything_before_it_announces(monkeypatch, capsys):
+    import socket
+
+    from finops_kg.cli import main
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # the serve extra is not installed
+    assert main(["serve", "--port", "0"]) == 2
+    assert capsys.readouterr().err == ("finops-kg: error: serving needs the serve extra: "
+                                       "pip install 'finops-kg[serve]'\n")
+    monkeypatch.delitem(sys.modules, "uvicorn")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"finops-kg: error: cannot listen on 127.0.0.1:{port}: ")
+    assert "serving" not in error and error.count("\n") == 1

@@ -93,3 +93,41 @@ def test_the_package_exports_query():
 
     result = finops_kg.query("capabilities-of-a-domain", domain="Quantify Business Value")
     assert isinstance(result, finops_kg.QueryResult) and len(result.rows) == 5
+
+
+ALLOCATION = "<https://w3id.org/finops-kg/id/capability/allocation>"
+FORMS = [
+    ("ASK { " + ALLOCATION + " a <https://w3id.org/finops-kg/ontology#Capability> }",
+     lambda r: r.boolean is True),
+    ("ASK { " + ALLOCATION + " a <https://w3id.org/finops-kg/ontology#Persona> }",
+     lambda r: r.boolean is False),
+    ("SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/finops-kg/ontology#Capability> }",
+     lambda r: [int(n) for (n,) in r.rows] == [23]),
+    ("CONSTRUCT { ?c a <https://w3id.org/finops-kg/ontology#Capability> } WHERE { ?c a "
+     "<https://w3id.org/finops-kg/ontology#Capability> }", lambda r: len(r.graph) == 23),
+    ("DESCRIBE " + ALLOCATION, lambda r: len(r.graph) > 20 and any(
+        str(o) == "Allocation" for o in r.graph.objects())),
+]
+
+
+@pytest.mark.parametrize(("text", "check"), FORMS)
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_every_query_form_answers_from_the_default_graph(engine, text, check):
+    assert check(query(text, engine=engine))
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_the_default_graph_follows_the_edition_asked_for(engine):
+    count = FORMS[2][0]
+    assert [int(n) for (n,) in query(count, engine=engine, edition="2025").rows] == [22]
+    ontology = query("ASK { <https://w3id.org/finops-kg/ontology#Capability> a "
+                     "<http://www.w3.org/2002/07/owl#Class> }", engine=engine, edition="2025")
+    assert ontology.boolean is True
+
+
+def test_users_data_joins_the_default_graph():
+    acme = DATA.parent.parent / "data" / "examples" / "acme" / "assessments.ttl"
+    text = ("SELECT (COUNT(?a) AS ?n) WHERE { ?a a "
+            "<https://w3id.org/finops-kg/ontology#CapabilityAssessment> }")
+    assert int(query(text).rows[0][0]) == 0
+    assert int(query(text, data=[acme]).rows[0][0]) > 0

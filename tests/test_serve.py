@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -22,12 +23,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def endpoint():
+@contextmanager
+def running(app):
+    """Serve the app on a free port of this machine in a thread; yield its base URL."""
     import uvicorn
 
     port = free_port()
-    app = create_app(str(served_quads()), Limits(seconds=1.0, rows=500), workers=1)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -39,6 +40,12 @@ def endpoint():
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    with running(create_app(str(served_quads()), Limits(seconds=1.0, rows=500), workers=1)) as url:
+        yield url
 
 
 def test_select_by_get_and_post_in_every_results_format(endpoint):
@@ -99,11 +106,18 @@ def test_home_page_works_offline(endpoint):
 
 
 def test_remote_queries_equal_local_ones(endpoint):
-    from finops_kg.query import query
+    from rdflib.compare import isomorphic
 
-    local = query(COUNT_DOMAINS)
-    remote = query(COUNT_DOMAINS, endpoint=f"{endpoint}/sparql")
-    assert remote.rows == local.rows and remote.columns == local.columns
+    from finops_kg.query import query
+    from test_query import FORMS
+
+    for text in [COUNT_DOMAINS] + [text for text, _ in FORMS]:
+        local = query(text)
+        remote = query(text, endpoint=f"{endpoint}/sparql")
+        assert (remote.rows, remote.columns, remote.boolean) == (
+            local.rows, local.columns, local.boolean), text
+        assert (remote.graph is None) == (local.graph is None), text
+        assert remote.graph is None or isomorphic(remote.graph, local.graph), text
 
 
 def test_a_catalogue_query_by_its_url_with_a_label_parameter(endpoint):
@@ -116,3 +130,175 @@ def test_a_catalogue_query_by_its_url_with_a_label_parameter(endpoint):
     assert unknown.status_code == 404 and "did you mean" in unknown.text
     missing = httpx.get(f"{endpoint}/queries/capabilities-of-a-domain")
     assert missing.status_code == 400 and "needs parameter domain" in missing.text
+
+
+PREFIXES = """PREFIX fo: <https://w3id.org/finops-kg/ontology#>
+PREFIX fid: <https://w3id.org/finops-kg/id/>
+"""
+COUNT_CAPABILITIES = PREFIXES + "SELECT (COUNT(?c) AS ?n) WHERE { ?c a fo:Capability }"
+EDITION = "https://w3id.org/finops-kg/id/edition/"
+
+
+def sparql_json(endpoint: str, query: str, **params) -> dict:
+    response = httpx.get(f"{endpoint}/sparql", params={"query": query, **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def count(endpoint: str, query: str = COUNT_CAPABILITIES, **params) -> int:
+    return int(sparql_json(endpoint, query, **params)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize(("query", "media", "check"), [
+    (PREFIXES + "ASK { <https://w3id.org/finops-kg/id/capability/allocation> a fo:Capability }",
+     "application/sparql-results+json", lambda r: r.json() == {"head": {}, "boolean": True}),
+    (PREFIXES + "ASK { <https://w3id.org/finops-kg/id/capability/allocation> a fo:Persona }",
+     "application/sparql-results+json", lambda r: r.json()["boolean"] is False),
+    (PREFIXES + "ASK { GRAPH ?g { ?s ?p ?o } }", "application/sparql-results+xml",
+     lambda r: "<boolean>true</boolean>" in r.text),
+    (COUNT_CAPABILITIES, "application/sparql-results+json",
+     lambda r: r.json()["results"]["bindings"][0]["n"]["value"] == "23"),
+    (PREFIXES + "CONSTRUCT { ?c a fo:Capability } WHERE { ?c a fo:Capability }", "text/turtle",
+     lambda r: r.text.count("Capability") == 23),
+    ("DESCRIBE <https://w3id.org/finops-kg/id/capability/allocation>", "text/turtle",
+     lambda r: '"Allocation"@en' in r.text),
+])
+def test_every_query_form_answers_from_the_default_graph(endpoint, query, media, check):
+    response = httpx.post(f"{endpoint}/sparql", data={"query": query}, headers={"Accept": media})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(media)
+    assert check(response)
+
+
+def test_standard_clients_see_the_default_graph(endpoint):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+    graph = Graph(store=SPARQLStore(f"{endpoint}/sparql"))
+    capability = URIRef("https://w3id.org/finops-kg/ontology#Capability")
+    assert len(set(graph.subjects(RDF.type, capability))) == 23
+    wrapper = SPARQLWrapper(f"{endpoint}/sparql")
+    wrapper.setQuery(PREFIXES + "ASK { <https://w3id.org/finops-kg/id/persona/finance> a fo:Persona }")
+    wrapper.setReturnFormat(JSON)
+    assert wrapper.query().convert()["boolean"] is True
+    wrapper.setQuery("DESCRIBE <https://w3id.org/finops-kg/id/capability/allocation>")
+    wrapper.setReturnFormat(TURTLE)
+    described = Graph().parse(data=wrapper.query().convert(), format="turtle")
+    assert (URIRef("https://w3id.org/finops-kg/id/capability/allocation"), RDF.type,
+            capability) in described
+
+
+def test_the_default_graph_is_the_ontology_and_the_current_edition_only(endpoint):
+    # The ontology's classes are in it; the 2025 edition's name for a renamed capability is not.
+    assert count(endpoint, PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { "
+                 "fo:Capability a <http://www.w3.org/2002/07/owl#Class> }") == 1
+    assert count(endpoint, PREFIXES + 'SELECT (COUNT(*) AS ?n) WHERE { ?c '
+                 '<http://www.w3.org/2004/02/skos/core#prefLabel> "Workload Optimization"@en }') == 0
+    # The catalogue's named graphs are unchanged.
+    assert count(endpoint, PREFIXES + "SELECT (COUNT(?c) AS ?n) WHERE { GRAPH <" + EDITION +
+                 "2025> { ?c a fo:Capability } }") == 22
+
+
+def test_protocol_dataset_parameters_define_the_dataset(endpoint):
+    assert count(endpoint, **{"default-graph-uri": EDITION + "2025"}) == 22
+    posted = httpx.post(f"{endpoint}/sparql", data={
+        "query": COUNT_CAPABILITIES, "default-graph-uri": EDITION + "2025"})
+    assert posted.json()["results"]["bindings"][0]["n"]["value"] == "22"
+    direct = httpx.post(f"{endpoint}/sparql", content=COUNT_CAPABILITIES,
+                        params={"default-graph-uri": EDITION + "2025"},
+                        headers={"Content-Type": "application/sparql-query"})
+    assert direct.json()["results"]["bindings"][0]["n"]["value"] == "22"
+    # Two default graphs are merged; the parameters override FROM in the query.
+    names = ("SELECT (COUNT(DISTINCT ?name) AS ?n) WHERE { <https://w3id.org/finops-kg/id/"
+             "capability/usage-optimization> <http://www.w3.org/2004/02/skos/core#prefLabel> ?name }")
+    assert count(endpoint, names) == 1  # Usage Optimization, its 2026 name
+    assert count(endpoint, names, **{"default-graph-uri": [EDITION + "2025", EDITION + "2026"]}) == 2
+    with_from = COUNT_CAPABILITIES.replace("WHERE", f"FROM <{EDITION}2026> WHERE")
+    assert count(endpoint, with_from) == 23
+    assert count(endpoint, with_from, **{"default-graph-uri": EDITION + "2025"}) == 22
+    # named-graph-uri alone: only those graphs are named, and the default graph is empty.
+    graphs = PREFIXES + "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(endpoint, graphs, **{"named-graph-uri": EDITION + "2025"}) == 1
+    assert count(endpoint, **{"named-graph-uri": EDITION + "2025"}) == 0
+    # An unknown graph is an empty graph, not an error.
+    assert count(endpoint, **{"default-graph-uri": "https://example.org/no-such-graph"}) == 0
+    bad = httpx.get(f"{endpoint}/sparql", params={"query": COUNT_CAPABILITIES,
+                                                   "default-graph-uri": "not an iri"})
+    assert bad.status_code == 400 and "default-graph-uri" in bad.text
+
+
+def test_the_service_description_names_the_dataset(endpoint):
+    from rdflib import Graph, Literal, Namespace, URIRef
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    response = httpx.get(f"{endpoint}/sparql")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=response.text, format="turtle")
+    service = graph.value(predicate=sd.endpoint, object=URIRef(f"{endpoint}/sparql"))
+    assert service is not None
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in graph
+    formats = set(graph.objects(service, sd.resultFormat))
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in formats and len(formats) == 8
+    dataset = graph.value(service, sd.defaultDataset)
+    names = {str(graph.value(entry, sd.name)) for entry in graph.objects(dataset, sd.namedGraph)}
+    assert {EDITION + "2025", EDITION + "2026", "https://w3id.org/finops-kg/ontology"} <= names
+    default = graph.value(dataset, sd.defaultGraph)
+    size = graph.value(default, URIRef("http://rdfs.org/ns/void#triples"))
+    assert size == Literal(count(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    jsonld = httpx.get(f"{endpoint}/sparql", headers={"Accept": "application/ld+json"})
+    assert jsonld.status_code == 200 and len(Graph().parse(data=jsonld.text, format="json-ld")) == len(graph)
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+    ("application/sparql-results+xml;q=0.1, text/csv", "text/csv"),
+    ("text/*", "text/csv"),
+    ("*/*", "application/sparql-results+json"),
+    ("", "application/sparql-results+json"),
+    ("text/*;q=0.3, text/tab-separated-values;q=0.8", "text/tab-separated-values"),
+    ("text/*, text/csv;q=0", "text/tab-separated-values"),
+    ("application/sparql-results+json;q=0.5, */*;q=0.9", "application/sparql-results+xml"),
+])
+def test_content_negotiation_honours_q_values_and_wildcards(endpoint, accept, expected):
+    response = httpx.get(f"{endpoint}/sparql", params={"query": COUNT_DOMAINS},
+                         headers={"Accept": accept})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == expected
+
+
+def test_an_unacceptable_type_gets_406_with_the_offered_types(endpoint):
+    response = httpx.get(f"{endpoint}/sparql", params={"query": COUNT_DOMAINS},
+                         headers={"Accept": "image/png, text/csv;q=0"})
+    assert response.status_code == 406
+    assert "text/csv" in response.text and "application/sparql-results+json" in response.text
+    graph = httpx.get(f"{endpoint}/sparql", params={"query": "DESCRIBE <urn:x>"},
+                      headers={"Accept": "text/csv"})
+    assert graph.status_code == 406 and "text/turtle" in graph.text
+    default = httpx.get(f"{endpoint}/sparql", params={"query": "DESCRIBE <urn:x>"},
+                        headers={"Accept": ""})
+    assert default.status_code == 200 and default.headers["content-type"].startswith("text/turtle")
+
+
+def test_cors_is_off_by_default_and_on_for_the_origins_given(endpoint):
+    origin = "https://yasgui.example"
+    preflight = {"Origin": origin, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "Content-Type"}
+    plain = httpx.get(f"{endpoint}/sparql", params={"query": COUNT_DOMAINS},
+                      headers={"Origin": origin})
+    assert "access-control-allow-origin" not in plain.headers
+    assert httpx.options(f"{endpoint}/sparql", headers=preflight).status_code == 405
+    app = create_app(str(served_quads()), Limits(), workers=1, cors=(origin,))
+    with running(app) as url:
+        allowed = httpx.options(f"{url}/sparql", headers=preflight)
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == origin
+        assert "POST" in allowed.headers["access-control-allow-methods"]
+        answer = httpx.post(f"{url}/sparql", data={"query": COUNT_DOMAINS},
+                            headers={"Origin": origin})
+        assert answer.status_code == 200
+        assert answer.headers["access-control-allow-origin"] == origin
+        other = httpx.get(f"{url}/sparql", params={"query": COUNT_DOMAINS},
+                          headers={"Origin": "https://elsewhere.example"})
+        assert "access-control-allow-origin" not in other.headers

@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--list", action="store_true", help="list the catalogue")
     query.add_argument("--file", type=Path, help="run the SPARQL query in this file")
     query.add_argument("--sparql", help="run this SPARQL query text")
+    query.add_argument("--allow-service", action="store_true",
+                       help="let SERVICE call other endpoints (refused by default: a query "
+                       "would otherwise send requests off this machine)")
     query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                        help="a parameter: an IRI, a CURIE such as fid:capability/allocation, "
                             "or a label such as Allocation (repeatable)")
@@ -130,25 +133,34 @@ def _parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
     serve.add_argument("--edition", default="2026",
-                       help="the edition whose graph --data files join (default: 2026)")
+                       help="the edition of the default graph, which --data files join "
+                       "(default: 2026)")
     _data_option(serve)
     serve.add_argument("--timeout", type=float, default=10.0,
                        help="seconds a query may run (default: 10)")
+    serve.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                       help="let browser pages from ORIGIN (such as https://yasgui.org, or * for "
+                       "any) read the answers; repeatable; off by default, since any page the "
+                       "browser opens on an allowed origin could then read your data")
     serve.add_argument("--max-rows", type=int, default=10_000,
                        help="rows a result may have (default: 10000)")
     serve.set_defaults(run=_run_serve)
 
     publish = commands.add_parser(
         "publish", help="upload the graph to a SPARQL 1.1 store (idempotent)",
-        description="Upload the ontology and the edition (with its entailments) as named graphs. "
-                    "With --graph-store each graph is replaced by a Graph Store Protocol PUT; "
-                    "otherwise SPARQL Update replaces it in batches.")
+        description="Upload the ontology and the edition (with its entailments) as named graphs, "
+                    "and their union as the store's default graph. With --graph-store each graph "
+                    "is replaced by a Graph Store Protocol PUT; otherwise SPARQL Update replaces "
+                    "it in batches.")
     publish.add_argument("--endpoint", metavar="URL", help="the store's SPARQL endpoint")
     publish.add_argument("--graph-store", metavar="URL",
                          help="the store's Graph Store Protocol URL, used when given")
     _edition_option(publish)
     publish.add_argument("--all-editions", action="store_true", help="publish every edition")
     _data_option(publish)
+    publish.add_argument("--no-default-graph", action="store_true",
+                         help="leave the store's default graph alone: for stores that answer "
+                         "from the union of all their graphs, such as Virtuoso and GraphDB")
     publish.add_argument("--user", help="user name (or set FINOPS_KG_USER)")
     publish.add_argument("--password", help="password (or set FINOPS_KG_PASSWORD)")
     publish.set_defaults(run=_run_publish)
@@ -235,7 +247,8 @@ def _run_publish(args: argparse.Namespace) -> int:
     check_edition(args.edition)
     editions = resources.available_editions() if args.all_editions else [args.edition]
     done = publish(args.endpoint, editions, args.graph_store, args.user, args.password,
-                   data=args.data, data_edition=args.edition)
+                   data=args.data, data_edition=args.edition,
+                   default_graph=not args.no_default_graph)
     sys.stdout.write(render_table(("graph", "triples", "method"),
                                   [(d.graph, d.triples, d.method) for d in done]))
     return EXIT_OK
@@ -298,10 +311,10 @@ def _run_site(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from finops_kg.serve import Limits, serve
 
-    print(f"finops-kg: serving http://{args.host}:{args.port}/sparql (Ctrl-C stops)",
-          file=sys.stderr)
     serve(args.host, args.port, args.edition, tuple(args.data),
-          Limits(seconds=args.timeout, rows=args.max_rows))
+          Limits(seconds=args.timeout, rows=args.max_rows), cors=tuple(args.cors),
+          announce=lambda url: print(f"finops-kg: serving {url} (Ctrl-C stops)", file=sys.stderr,
+                                     flush=True))
     return EXIT_OK
 
 
@@ -342,7 +355,7 @@ def _run_query(args: argparse.Namespace) -> int:
             raise InputError(f"--param {item!r}: write it as NAME=VALUE")
         params[name] = value
     result = query(text, engine=args.engine, endpoint=args.endpoint, data=args.data,
-                   edition=args.edition, **params)
+                   edition=args.edition, allow_service=args.allow_service, **params)
     _write_result(result, args.format)
     return EXIT_OK
 

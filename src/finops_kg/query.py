@@ -25,6 +25,7 @@ from rdflib.namespace import XSD
 
 from finops_kg import resources
 from finops_kg.errors import FinopsKGError
+from finops_kg.load import DEFAULT_EDITION
 from finops_kg.namespace import FID, ONTOLOGY_IRI, PREFIXES, shorten
 
 ENGINES = ("oxigraph", "rdflib")
@@ -240,8 +241,20 @@ def _build_dataset_quads() -> bytes:
     return b"".join(sorted(lines))
 
 
-def oxigraph_dataset(data: Sequence[str | Path] = (), edition: str = "2026") -> Any:
-    """Return an Oxigraph store with the query dataset, plus the user's files in the edition's graph."""
+def default_graph_sources(edition: str = DEFAULT_EDITION) -> list[URIRef]:
+    """Return the named graphs whose union is the default graph: the ontology and one edition.
+
+    A SPARQL user's first query has no GRAPH clause; it should find the Framework, as it would
+    on a store that answers from all its data, without mixing two editions' statements.
+    """
+    return [URIRef(ONTOLOGY_IRI), edition_graph(edition)]
+
+
+def oxigraph_dataset(data: Sequence[str | Path] = (), edition: str = DEFAULT_EDITION) -> Any:
+    """Return an Oxigraph store with the query dataset, plus the user's files in the edition's graph.
+
+    Its default graph holds a copy of the ontology and the edition's graph (user data included).
+    """
     import pyoxigraph
 
     store = pyoxigraph.Store()
@@ -253,11 +266,18 @@ def oxigraph_dataset(data: Sequence[str | Path] = (), edition: str = "2026") -> 
         store.bulk_load(extra.serialize(format="nt", encoding="utf-8"),
                         pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(
                             str(edition_graph(edition))))
+    default = pyoxigraph.DefaultGraph()
+    for source in default_graph_sources(edition):
+        store.extend([pyoxigraph.Quad(q.subject, q.predicate, q.object, default) for q in
+                      store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(str(source)))])
     return store
 
 
-def rdflib_dataset(data: Sequence[str | Path] = (), edition: str = "2026") -> Any:
-    """Return an rdflib Dataset with the query dataset, plus the user's files in the edition's graph."""
+def rdflib_dataset(data: Sequence[str | Path] = (), edition: str = DEFAULT_EDITION) -> Any:
+    """Return an rdflib Dataset with the query dataset, plus the user's files in the edition's graph.
+
+    Its default graph holds a copy of the ontology and the edition's graph (user data included).
+    """
     from rdflib import Dataset
 
     from finops_kg.load import parse_user_data
@@ -266,6 +286,9 @@ def rdflib_dataset(data: Sequence[str | Path] = (), edition: str = "2026") -> An
     dataset.parse(data=dataset_quads(), format="nquads")
     if data:
         parse_user_data(dataset.graph(edition_graph(edition)), data, edition)
+    default = dataset.default_graph
+    for source in default_graph_sources(edition):
+        default += dataset.graph(source)
     return dataset
 
 
@@ -369,12 +392,19 @@ def _expand(value: str) -> str:
 
 def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None = None,
           data: Sequence[str | Path] = (), edition: str | None = None,
-          **params: str) -> QueryResult:
-    """Run a catalogue query by name, or SPARQL text, with parameters given as text values."""
+          allow_service: bool = False, **params: str) -> QueryResult:
+    """Run a catalogue query by name, or SPARQL text, with parameters given as text values.
+
+    The default graph is the union of the ontology and the edition's graph (the current edition
+    unless edition is given); every edition, derived graph and mapping set is a named graph.
+    SERVICE, which makes the engine call another endpoint, is refused unless allow_service.
+    """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name_or_text):  # not a name: SPARQL text
         entry = CatalogueQuery("(text)", "", "", (), (), name_or_text)
     else:
         entry = find(name_or_text)
+    if not allow_service:
+        refuse_service(entry.text)
     if edition is not None and any(p.name == "edition" for p in entry.parameters):
         params.setdefault("edition", edition)
     if endpoint:
@@ -382,9 +412,9 @@ def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None =
 
         runner: Any = RemoteStore(endpoint)
     elif engine == "oxigraph":
-        runner = OxigraphRunner(oxigraph_dataset(data, edition or "2026"))
+        runner = OxigraphRunner(oxigraph_dataset(data, edition or DEFAULT_EDITION))
     elif engine == "rdflib":
-        runner = RdflibRunner(rdflib_dataset(data, edition or "2026"))
+        runner = RdflibRunner(rdflib_dataset(data, edition or DEFAULT_EDITION))
     else:
         raise QueryError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     bindings = bind_parameters(entry, params, runner.labels()) if entry.parameters else {}
@@ -412,18 +442,22 @@ class OxigraphRunner:
 
         try:
             answer = self.store.query(with_values(text, bindings))
+            if is_boolean(answer):
+                return QueryResult(boolean=bool(answer))
+            if isinstance(answer, pyoxigraph.QueryTriples):
+                graph = Graph()
+                for triple in answer:
+                    graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                               to_rdflib(triple.object)))
+                return QueryResult(graph=graph)
+            columns = [v.value for v in answer.variables]
+            rows = [tuple(to_rdflib(row[i]) for i in range(len(columns))) for row in answer]
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {oxigraph_error_position(str(error))}") from None
-        if isinstance(answer, bool):
-            return QueryResult(boolean=answer)
-        if isinstance(answer, pyoxigraph.QueryTriples):
-            graph = Graph()
-            for triple in answer:
-                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
-                           to_rdflib(triple.object)))
-            return QueryResult(graph=graph)
-        columns = [v.value for v in answer.variables]
-        rows = [tuple(to_rdflib(row[i]) for i in range(len(columns))) for row in answer]
+        except (OSError, RuntimeError, ValueError) as error:
+            # Results stream lazily: a failing SERVICE call or a type error surfaces while
+            # iterating, so the rows are read inside this block.
+            raise QueryError(f"the query failed: {one_line(error)}") from None
         return QueryResult(columns=columns, rows=rows)
 
 
@@ -443,15 +477,18 @@ class RdflibRunner:
 
         try:
             answer = self.dataset.query(with_values(text, bindings))
+            if answer.type == "ASK":
+                return QueryResult(boolean=bool(answer.askAnswer))
+            if answer.type in ("CONSTRUCT", "DESCRIBE"):
+                return QueryResult(graph=answer.graph)
+            columns = [str(v) for v in answer.vars]
+            rows = [tuple(row) for row in answer]  # evaluated lazily: errors surface here
         except ParseException as error:
             raise QueryError(f"SPARQL syntax error at line {error.lineno}, column {error.col}: "
                              f"{error.msg}") from None
-        if answer.type == "ASK":
-            return QueryResult(boolean=bool(answer.askAnswer))
-        if answer.type in ("CONSTRUCT", "DESCRIBE"):
-            return QueryResult(graph=answer.graph)
-        columns = [str(v) for v in answer.vars]
-        return QueryResult(columns=columns, rows=[tuple(row) for row in answer])
+        except Exception as error:  # rdflib raises bare Exceptions, e.g. from a SERVICE call
+            raise QueryError(f"the query failed: {one_line(error)}") from None
+        return QueryResult(columns=columns, rows=rows)
 
 
 def with_values(text: str, bindings: dict[str, Any]) -> str:
@@ -473,6 +510,26 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
     if where is None:
         return f"{text.rstrip()}\n{block}\n"
     return f"{text[:where.end()]}\n  {block}{text[where.end():]}"
+
+
+def is_boolean(answer: Any) -> bool:
+    """Return True for the answer of an ASK query (a QueryBoolean since pyoxigraph 0.5)."""
+    import pyoxigraph
+
+    return isinstance(answer, (bool, pyoxigraph.QueryBoolean))
+
+
+def refuse_service(text: str) -> None:
+    """Refuse a query that calls another endpoint with SERVICE: nothing leaves the machine unasked."""
+    if re.search(r"\bSERVICE\b", keywords_outside_literals(text), re.I):
+        raise QueryError("SERVICE is refused: it would send a request off this machine "
+                         "(pass --allow-service to permit it)")
+
+
+def one_line(error: BaseException) -> str:
+    """Return the first line of an engine's error message, or the error's type."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def keywords_outside_literals(text: str, keep_length: bool = False) -> str:

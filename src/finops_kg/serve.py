@@ -3,6 +3,9 @@
 Starlette handles HTTP and uvicorn serves it; queries run on an in-memory Oxigraph store. The
 endpoint answers SELECT, ASK, CONSTRUCT and DESCRIBE by GET and POST, refuses updates and
 SERVICE (so no request leaves the machine), and stops a query at a time limit and a row limit.
+Its default graph is the ontology and the served edition; `default-graph-uri` and
+`named-graph-uri` define another dataset (SPARQL 1.1 Protocol 2.1.4). `GET /sparql` without a
+query returns its SPARQL 1.1 Service Description.
 """
 
 from __future__ import annotations
@@ -12,28 +15,30 @@ import hashlib
 import html
 import multiprocessing
 import re
+import socket
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pyoxigraph
-from rdflib import Dataset, Variable
+from rdflib import Variable
 from rdflib.query import Result
 
 from finops_kg.engine import to_rdflib
 from finops_kg.errors import FinopsKGError
 from finops_kg.export import write_atomic
-from finops_kg.load import parse_user_data
-from finops_kg.query import (OxigraphRunner, QueryResult, bind_parameters, cache_dir, catalogue,
-                             dataset_quads, edition_graph, find, keywords_outside_literals,
-                             oxigraph_error_position, with_values)
+from finops_kg.load import DEFAULT_EDITION
+from finops_kg.query import (OxigraphRunner, QueryError, QueryResult, bind_parameters,
+                             cache_dir, catalogue, default_graph_sources, find, is_boolean,
+                             keywords_outside_literals, one_line, oxigraph_dataset,
+                             oxigraph_error_position, refuse_service, with_values)
 
 RESULT_TYPES = {  # media type -> pyoxigraph QueryResultsFormat name
     "application/sparql-results+json": "JSON",
-    "application/json": "JSON",
+    "application/json": "JSON",  # an alias: answered only when asked for by name
     "application/sparql-results+xml": "XML",
-    "application/xml": "XML",
+    "application/xml": "XML",  # an alias too
     "text/csv": "CSV",
     "text/tab-separated-values": "TSV",
 }
@@ -67,28 +72,55 @@ class Refused(FinopsKGError):
 
 def check_read_only(text: str) -> None:
     """Refuse SPARQL Update and SERVICE before the query reaches the engine."""
+    try:
+        refuse_service(text)
+    except QueryError:
+        raise Refused(400, "SERVICE is refused: this endpoint sends no request off the "
+                           "machine") from None
     bare = keywords_outside_literals(text)
-    if re.search(r"\bSERVICE\b", bare, re.I):
-        raise Refused(400, "SERVICE is refused: this endpoint sends no request off the machine")
     if _UPDATE_WORDS.search(bare) and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", bare,
                                                      re.I):
         raise Refused(400, "SPARQL Update is refused: this endpoint is read-only")
 
 
-def run_limited(store: Any, text: str, limits: Limits) -> Any:
+@dataclass(frozen=True)
+class GraphSelection:
+    """The dataset a request names with default-graph-uri and named-graph-uri, if any."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def query_arguments(self) -> dict[str, Any]:
+        """Return the pyoxigraph query arguments that make this the query's dataset.
+
+        As the Protocol says, the parameters replace the query's FROM and FROM NAMED, and a graph
+        that the request does not name is not in the dataset; an unknown IRI is an empty graph.
+        """
+        if not self.default and not self.named:
+            return {}
+        try:
+            return {"default_graph": [pyoxigraph.NamedNode(iri) for iri in self.default],
+                    "named_graphs": [pyoxigraph.NamedNode(iri) for iri in self.named]}
+        except ValueError as error:
+            raise Refused(400, f"default-graph-uri or named-graph-uri: not an IRI ({error})") \
+                from None
+
+
+def run_limited(store: Any, text: str, limits: Limits,
+                graphs: GraphSelection = GraphSelection()) -> Any:
     """Run a query on the store and return (kind, payload) with at most limits.rows rows."""
     check_read_only(text)
     try:
-        answer = store.query(text)
+        answer = store.query(text, **graphs.query_arguments())
+        if is_boolean(answer):
+            return "boolean", bool(answer)
+        if isinstance(answer, pyoxigraph.QueryTriples):
+            return "graph", _take(answer, limits.rows)
+        return "solutions", (answer.variables, _take(answer, limits.rows))
     except SyntaxError as error:
         raise Refused(400, f"SPARQL syntax error: {oxigraph_error_position(str(error))}") from None
-    if isinstance(answer, bool):
-        return "boolean", answer
-    if isinstance(answer, pyoxigraph.QueryTriples):
-        triples = _take(answer, limits.rows)
-        return "graph", triples
-    variables = answer.variables
-    return "solutions", (variables, _take(answer, limits.rows))
+    except (OSError, RuntimeError, ValueError) as error:  # raised while the rows stream
+        raise Refused(400, f"the query failed: {one_line(error)}") from None
 
 
 def _take(rows: Any, limit: int) -> list:
@@ -104,12 +136,16 @@ def _take(rows: Any, limit: int) -> list:
 def render(kind: str, payload: Any, accept: str) -> tuple[bytes, str]:
     """Serialise a result in the media type the client asked for; return body and media type."""
     if kind == "graph":
-        media = _negotiate(accept, GRAPH_TYPES, "text/turtle")
-        body = pyoxigraph.serialize(payload, format=getattr(pyoxigraph.RdfFormat,
-                                                            GRAPH_TYPES[media]))
-        return body, media
-    media = _negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
+        return serialize_triples(payload, negotiate(accept, GRAPH_TYPES, "text/turtle"))
+    media = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
     return _results_body(kind, payload, RESULT_TYPES[media]), media
+
+
+def serialize_triples(triples: Any, media: str,
+                      prefixes: dict[str, str] | None = None) -> tuple[bytes, str]:
+    """Serialise pyoxigraph triples in one of GRAPH_TYPES; return body and media type."""
+    return pyoxigraph.serialize(triples, format=getattr(pyoxigraph.RdfFormat, GRAPH_TYPES[media]),
+                                prefixes=prefixes), media
 
 
 def _results_body(kind: str, payload: Any, fmt: str) -> bytes:
@@ -130,14 +166,57 @@ def _results_body(kind: str, payload: Any, fmt: str) -> bytes:
     return body if isinstance(body, bytes) else body.encode("utf-8")
 
 
-def _negotiate(accept: str, offered: dict[str, str], default: str) -> str:
-    for part in (accept or "").split(","):
-        media = part.split(";")[0].strip().lower()
-        if media in offered:
-            return media
-        if media in SHORT_NAMES and SHORT_NAMES[media] in offered:
-            return SHORT_NAMES[media]
-    return default
+def negotiate(accept: str, offered: dict[str, str], default: str) -> str:
+    """Return the offered media type the Accept header prefers (RFC 9110 12.5.1).
+
+    q-values rank the client's ranges; a more specific range overrides a wildcard for the types it
+    covers; among equals, the client's order decides. No header gives the default; a header that
+    accepts nothing offered is refused with 406 and the list of what is offered. A short name
+    (the format parameter: json, csv, turtle...) is taken as it is.
+    """
+    if not accept or not accept.strip():
+        return default
+    if accept.strip().lower() in SHORT_NAMES:
+        accept = SHORT_NAMES[accept.strip().lower()]
+    ranges = []  # (media range, q, the client's order)
+    for order, part in enumerate(accept.split(",")):
+        media, *parameters = [piece.strip() for piece in part.split(";")]
+        q = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media:
+            ranges.append((media.lower(), q, order))
+    best, best_rank = None, None
+    for preference, media in enumerate([default] + [m for m in offered if m != default]):
+        aliased = media in ("application/json", "application/xml")
+        matching = [(_specificity(pattern, media), q, order) for pattern, q, order in ranges
+                    if _specificity(pattern, media) >= (2 if aliased else 0)]
+        if not matching:
+            continue
+        specificity, q, order = max(matching, key=lambda match: match[0])
+        rank = (q, -order, -preference)
+        if q > 0 and (best_rank is None or rank > best_rank):
+            best, best_rank = media, rank
+    if best is None:
+        raise Refused(406, f"none of the media types in Accept ({accept.strip()}) is offered; "
+                           f"this answer comes as: {', '.join(offered)}")
+    return best
+
+
+def _specificity(pattern: str, media: str) -> int:
+    """Return how closely a media range matches a type: 2 exact, 1 type/*, 0 */*, -1 not at all."""
+    if pattern == media:
+        return 2
+    if pattern == "*/*":
+        return 0
+    if pattern.endswith("/*") and media.startswith(pattern[:-1]):
+        return 1
+    return -1
 
 
 class QueryWorkers:
@@ -153,6 +232,7 @@ class QueryWorkers:
         self._quads_path = quads_path
         self._idle: asyncio.Queue = asyncio.Queue()
         self._all: list = []
+        self._loading: set = set()  # connections of workers that have not said they are ready
         for _ in range(size):
             self._idle.put_nowait(self._start())
 
@@ -163,6 +243,7 @@ class QueryWorkers:
         process.start()
         child.close()
         self._all.append(process)
+        self._loading.add(parent)
         return process, parent
 
     async def run(self, request: tuple, seconds: float) -> tuple:
@@ -170,6 +251,9 @@ class QueryWorkers:
         process, connection = await self._idle.get()
         loop = asyncio.get_running_loop()
         try:
+            if connection in self._loading:  # loading the store is not the query's time
+                await loop.run_in_executor(None, connection.recv)
+                self._loading.discard(connection)
             connection.send(request)
             ready = await loop.run_in_executor(None, connection.poll, seconds)
             if not ready:
@@ -193,24 +277,96 @@ class QueryWorkers:
 def _worker_loop(connection: Any, quads_path: str) -> None:
     store = pyoxigraph.Store()
     store.bulk_load(path=quads_path, format=pyoxigraph.RdfFormat.N_QUADS)
+    connection.send("ready")
     while True:
         try:
-            text, accept, rows = connection.recv()
+            text, accept, rows, graphs = connection.recv()
         except EOFError:
             return
         try:
-            kind, payload = run_limited(store, text, Limits(rows=rows))
+            kind, payload = run_limited(store, text, Limits(rows=rows), graphs)
             body, media = render(kind, payload, accept)
             connection.send(("ok", body, media))
         except Refused as refusal:
             connection.send(("refused", refusal.status, str(refusal)))
         except Exception as error:  # reported to the client as a server error, not raised
-            connection.send(("refused", 500, f"the query failed: {error}"))
+            connection.send(("refused", 500, f"the query failed: {one_line(error)}"))
 
 
-def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2) -> Any:
-    """Return the Starlette application serving the dataset in an N-Quads file."""
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+SD_PREFIXES = {"sd": SD, "formats": FORMATS, "void": "http://rdfs.org/ns/void#",
+               "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#"}
+RESULT_FORMAT_IRIS = {  # media type -> W3C format IRI, for the service description
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV", "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle", "application/ld+json": "JSON-LD",
+    "application/n-triples": "N-Triples", "application/rdf+xml": "RDF_XML",
+}
+
+
+def service_description(endpoint: str, store: Any, edition: str) -> list[Any]:
+    """Return the SPARQL 1.1 Service Description of the endpoint as pyoxigraph triples.
+
+    It names the default graph's sources and counts the triples of every graph, so a client can
+    see the dataset before it asks anything.
+    """
+    def iri(value: str) -> Any:
+        return pyoxigraph.NamedNode(value)
+
+    def integer(value: Any) -> Any:
+        return pyoxigraph.Literal(str(value), datatype=iri("http://www.w3.org/2001/XMLSchema#integer"))
+
+    rdf_type = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    void_triples = iri("http://rdfs.org/ns/void#triples")
+    dcterms = "http://purl.org/dc/terms/"
+    service, dataset, default = (pyoxigraph.BlankNode(name)
+                                 for name in ("service", "dataset", "default"))
+    counts = {str(row["g"].value): int(row["n"].value) for row in store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    default_size = int(next(iter(store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    triples = [
+        (service, rdf_type, iri(SD + "Service")),
+        (service, iri(SD + "endpoint"), iri(endpoint)),
+        (service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
+        (service, iri(dcterms + "title"), pyoxigraph.Literal("finops-kg SPARQL endpoint")),
+        (service, iri(dcterms + "license"),
+         iri("https://creativecommons.org/licenses/by/4.0/")),
+        (service, iri(SD + "defaultDataset"), dataset),
+        (dataset, rdf_type, iri(SD + "Dataset")),
+        (dataset, iri(SD + "defaultGraph"), default),
+        (default, rdf_type, iri(SD + "Graph")),
+        (default, void_triples, integer(default_size)),
+        (default, iri(dcterms + "description"), pyoxigraph.Literal(
+            f"The union of the ontology and the {edition} edition's graph (with its OWL 2 RL "
+            "entailments); every graph is also a named graph.", language="en")),
+    ]
+    triples += [(default, iri("http://www.w3.org/ns/prov#wasDerivedFrom"), iri(str(source)))
+                for source in default_graph_sources(edition)]
+    triples += [(service, iri(SD + "resultFormat"), iri(FORMATS + name))
+                for name in RESULT_FORMAT_IRIS.values()]
+    for number, (name, size) in enumerate(sorted(counts.items())):
+        entry, graph = pyoxigraph.BlankNode(f"named{number}"), pyoxigraph.BlankNode(f"graph{number}")
+        triples += [(dataset, iri(SD + "namedGraph"), entry),
+                    (entry, rdf_type, iri(SD + "NamedGraph")),
+                    (entry, iri(SD + "name"), iri(name)),
+                    (entry, iri(SD + "graph"), graph),
+                    (graph, rdf_type, iri(SD + "Graph")),
+                    (graph, void_triples, integer(size))]
+    return [pyoxigraph.Triple(*triple) for triple in triples]
+
+
+def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2,
+               edition: str = DEFAULT_EDITION, cors: tuple[str, ...] = ()) -> Any:
+    """Return the Starlette application serving the dataset in an N-Quads file.
+
+    cors lists the origins whose browser pages may read the answers ("*" for any).
+    """
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
     from starlette.requests import Request
     from starlette.responses import HTMLResponse, PlainTextResponse, Response
     from starlette.routing import Route
@@ -218,44 +374,59 @@ def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2) -> 
     label_store = pyoxigraph.Store()
     label_store.bulk_load(path=quads_path, format=pyoxigraph.RdfFormat.N_QUADS)
     labels = OxigraphRunner(label_store).labels()
-    del label_store
+    description: dict[str, list[Any]] = {}  # by endpoint URL, computed on first request
     pool: dict[str, QueryWorkers] = {}
 
-    async def answer(text: str, request: Request, bindings: dict | None = None) -> Response:
+    def refused(status: int, message: str) -> Response:
+        return PlainTextResponse(message, status_code=status)
+
+    async def answer(text: str, request: Request, graphs: GraphSelection = GraphSelection(),
+                     bindings: dict | None = None) -> Response:
         accept = request.query_params.get("format") or request.headers.get("accept", "")
         try:
             check_read_only(text)
             reply = await pool["workers"].run((with_values(text, bindings or {}), accept,
-                                               limits.rows), limits.seconds)
+                                               limits.rows, graphs), limits.seconds)
         except Refused as refusal:
-            return PlainTextResponse(str(refusal), status_code=refusal.status)
+            return refused(refusal.status, str(refusal))
         if reply[0] == "refused":
-            return PlainTextResponse(reply[2], status_code=reply[1])
+            return refused(reply[1], reply[2])
         return Response(reply[1], media_type=reply[2])
 
+    def describe_service(request: Request) -> Response:
+        url = str(request.url.replace(query=""))
+        if url not in description:
+            description[url] = service_description(url, label_store, edition)
+        try:
+            body, media = serialize_triples(description[url], negotiate(
+                request.query_params.get("format") or request.headers.get("accept", ""),
+                GRAPH_TYPES, "text/turtle"), SD_PREFIXES)
+        except Refused as refusal:
+            return refused(refusal.status, str(refusal))
+        return Response(body, media_type=media)
+
     async def sparql(request: Request) -> Response:
+        fields = request.query_params
         if request.method == "POST":
             kind = request.headers.get("content-type", "").split(";")[0].strip()
             if kind == "application/sparql-update":
-                return PlainTextResponse("SPARQL Update is refused: this endpoint is read-only",
-                                         status_code=400)
+                return refused(400, "SPARQL Update is refused: this endpoint is read-only")
             if kind == "application/sparql-query":
                 text = (await request.body()).decode("utf-8")
             else:
-                form = await request.form()
-                if "update" in form:
-                    return PlainTextResponse("SPARQL Update is refused: this endpoint is "
-                                             "read-only", status_code=400)
-                text = str(form.get("query", ""))
+                fields = await request.form()
+                text = str(fields.get("query", ""))
         else:
-            if "update" in request.query_params:
-                return PlainTextResponse("SPARQL Update is refused: this endpoint is read-only",
-                                         status_code=400)
-            text = request.query_params.get("query", "")
+            if "query" not in fields and "update" not in fields:
+                return describe_service(request)
+            text = fields.get("query", "")
+        if "update" in fields:
+            return refused(400, "SPARQL Update is refused: this endpoint is read-only")
         if not text.strip():
-            return PlainTextResponse("give a SPARQL query in the query parameter",
-                                     status_code=400)
-        return await answer(text, request)
+            return refused(400, "give a SPARQL query in the query parameter")
+        graphs = GraphSelection(tuple(map(str, fields.getlist("default-graph-uri"))),
+                                tuple(map(str, fields.getlist("named-graph-uri"))))
+        return await answer(text, request, graphs)
 
     async def catalogue_query(request: Request) -> Response:
         try:
@@ -263,9 +434,8 @@ def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2) -> 
             values = {k: v for k, v in request.query_params.items() if k != "format"}
             bound = bind_parameters(entry, values, labels)
         except FinopsKGError as error:
-            return PlainTextResponse(str(error), status_code=404 if "no catalogue" in str(error)
-                                     else 400)
-        return await answer(entry.text, request, bound)
+            return refused(404 if "no catalogue" in str(error) else 400, str(error))
+        return await answer(entry.text, request, bindings=bound)
 
     async def home(request: Request) -> Response:
         return HTMLResponse(_home_page(catalogue()))
@@ -280,7 +450,12 @@ def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2) -> 
 
     routes = [Route("/", home), Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/queries/{name}", catalogue_query)]
-    return Starlette(routes=routes, lifespan=lifespan)
+    # Off unless asked: with CORS on, any page the user opens in a browser on an allowed origin
+    # can read the endpoint, which serves the user's own data too.
+    middleware = [Middleware(CORSMiddleware, allow_origins=list(cors),
+                             allow_methods=["GET", "POST"],
+                             allow_headers=["Accept", "Content-Type"], max_age=600)] if cors else []
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 
 def _home_page(entries: dict[str, Any]) -> str:
@@ -316,25 +491,32 @@ document.getElementById('f').addEventListener('submit', async (e) => {{
 """
 
 
-def serve(host: str = "127.0.0.1", port: int = 7878, edition: str = "2026",
-          data: tuple = (), limits: Limits = Limits()) -> None:
-    """Serve the query dataset until interrupted."""
+def serve(host: str = "127.0.0.1", port: int = 7878, edition: str = DEFAULT_EDITION,
+          data: tuple = (), limits: Limits = Limits(), cors: tuple[str, ...] = (),
+          announce: Callable[[str], None] = lambda url: None) -> None:
+    """Serve the query dataset until interrupted; announce the URL once it really listens."""
     try:
         import uvicorn
     except ImportError:
         raise FinopsKGError("serving needs the serve extra: pip install 'finops-kg[serve]'") from None
 
-    app = create_app(str(served_quads(edition, data)), limits)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    app = create_app(str(served_quads(edition, data)), limits, edition=edition, cors=cors)
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        raise FinopsKGError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    announce(f"http://{host}:{listener.getsockname()[1]}/sparql")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[listener])
 
 
-def served_quads(edition: str = "2026", data: tuple = ()) -> Any:
-    """Return the path of an N-Quads file with the query dataset and the user's data."""
-    quads = dataset_quads()
-    if data:
-        extra = Dataset()
-        parse_user_data(extra.graph(edition_graph(edition)), data, edition)
-        quads += extra.serialize(format="nquads", encoding="utf-8")
+def served_quads(edition: str = DEFAULT_EDITION, data: tuple = ()) -> Path:
+    """Return the path of an N-Quads file with the query dataset, the user's data and the
+    default graph of the edition."""
+    quads = oxigraph_dataset(data, edition).dump(format=pyoxigraph.RdfFormat.N_QUADS)
     path = Path(cache_dir()) / f"served-{hashlib.sha256(quads).hexdigest()[:16]}.nq"
     if not path.exists():
         write_atomic(path, quads)
