@@ -1,11 +1,15 @@
 # `make run` sets everything up and builds the graph into dist/; `make test` runs the test suite.
+# Both install exactly the versions in requirements.lock, which the suite passed on; `make lock`
+# refreshes the lock, and `make test-latest` runs the suite on the newest versions pyproject.toml
+# allows, in a separate environment.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
 OUT    ?= dist
 
-.PHONY: run test bench namespace clean
+.PHONY: run test test-latest lock bench namespace clean
 
 run: $(STAMP)
 	$(BIN)/finops-kg build --out $(OUT)
@@ -16,16 +20,33 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@command -v java >/dev/null || echo "note: no java on PATH; the OWL 2 DL (HermiT) test needs Java 11 or newer" >&2
 	touch $(STAMP)
+
+# The newest versions the ranges in pyproject.toml allow, in .venv-latest (made anew each time).
+test-latest:
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	.venv-latest/bin/python -m pip freeze --exclude-editable > .venv-latest/versions.txt
+	.venv-latest/bin/python -m pytest -p no:cacheprovider
+
+# Resolve pyproject.toml's ranges anew (newest versions, every platform, Python 3.11 and later)
+# into requirements.lock with the hash of every file; then run `make test` before committing it.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet 'uv>=0.9,<1'
+	.venv-lock/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	  --generate-hashes --upgrade --quiet --output-file $(LOCK)
 
 # Regenerate src/finops_kg/_fo.py after adding or removing a term in ontology/finops-kg.ttl.
 namespace: $(STAMP)
 	$(BIN)/python -c 'from finops_kg.namespace import write_defined_namespace as w; w()'
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache tests/artifacts
+	rm -rf $(VENV) .venv-latest .venv-lock $(OUT) .pytest_cache tests/artifacts
