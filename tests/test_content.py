@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from rdflib.namespace import RDF, SKOS
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from finops_kg.namespace import FID, FO
 
@@ -116,3 +117,145 @@ def test_data_ingestion_daily_refresh_is_a_queryable_number(framework):
                       "metric": FID["metric/billing-data-refresh-frequency"]}))
     assert [(float(v), str(u).rsplit("/", 1)[-1], c) for v, u, c in rows] == [
         (1.0, "PER-DAY", FO.atLeast)]
+
+
+def _text(graph, node, predicate) -> str:
+    return " ".join(str(value) for value in graph.objects(node, predicate))
+
+
+def test_paraphrases_keep_the_scope_of_their_source(framework):
+    # The source speaks of sustainability in general, of cloud data, and gives no "inference"
+    # example for Unit Economics; a paraphrase must neither narrow nor widen that.
+    sustainability = _text(framework, FID["functional-activity/sustainability/engineering/2"],
+                           RDFS.label).lower()
+    assert "sustainability" in sustainability and "carbon" not in sustainability
+    truth = _text(framework, FID["functional-activity/data-ingestion/leadership/2"],
+                  RDFS.label).lower()
+    assert "cloud" in truth and "technology" not in truth
+    unit_economics = _text(framework, FID["capability/unit-economics"], SKOS.definition).lower()
+    assert "inference" not in unit_economics and "token" in unit_economics
+
+
+def test_a_domain_move_that_rests_on_the_merge_is_as_uncertain_as_the_merge(framework):
+    changes = "edition-change/2025-2026/onboarding-workloads-"
+    merge = framework.value(FID[changes + "merged-into"], FO.confidence)
+    move = framework.value(FID[changes + "moved-domain"], FO.confidence)
+    assert merge == FO.ThirdPartyOnly
+    assert move == merge
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    ("architecting-workload-placement", "licensing-saas"),  # "Architecting for Cloud" input
+    ("budgeting", "executive-strategy-alignment"),          # budgeting strategy and ownership
+    ("forecasting", "executive-strategy-alignment"),        # forecasting models and assumptions
+    ("governance-policy-risk", "allocation"),               # align with Policy & Governance
+])
+def test_links_stated_in_inputs_and_outputs_are_recorded(framework, source, target):
+    assert (FID[f"capability/{source}"], FO.providesInputTo, FID[f"capability/{target}"]) in framework
+
+
+def test_allocation_is_not_said_to_feed_governance(framework):
+    # The Allocation page asks Allocation to follow governance; nothing flows the other way.
+    allocation, governance = FID["capability/allocation"], FID["capability/governance-policy-risk"]
+    assert (allocation, FO.providesInputTo, governance) not in framework
+    note = _text(framework, allocation, SKOS.editorialNote)
+    assert "Governance, Policy & Risk" in note and "Inputs & Outputs" in note
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    ("data-ingestion", "reporting-analytics"), ("reporting-analytics", "data-ingestion")])
+def test_links_taken_from_a_definition_say_so(framework, source, target):
+    subject, other = FID[f"capability/{source}"], FID[f"capability/{target}"]
+    assert (subject, FO.providesInputTo, other) in framework
+    other_name = str(framework.value(other, SKOS.prefLabel))
+    notes = [str(n) for n in framework.objects(subject, SKOS.editorialNote)]
+    assert any(other_name in n and "definition" in n and "Inputs & Outputs" in n for n in notes)
+
+
+# Numbers that the 2026 pages give among a capability's measures of success, tied to no level:
+# measure -> {(comparator, value, QUDT unit)}.
+LEVEL_FREE_TARGETS = {
+    "data-ingestion/1": {(FO.atLeast, 1, "PER-DAY")},
+    "data-ingestion/8": {(FO.atMost, 1, "DAY"), (FO.atMost, 3, "DAY")},
+    "data-ingestion/10": {(FO.atMost, 1, "DAY"), (FO.atMost, 3, "DAY")},
+    "rate-optimization/2": {(FO.approximately, 80, "PERCENT")},
+    "rate-optimization/3": {(FO.atLeast, 90, "PERCENT")},
+    "rate-optimization/9": {(FO.greaterThan, 10, "PERCENT")},
+    "rate-optimization/10": {(FO.atMost, 9, "MO")},
+    "reporting-analytics/1": {(FO.greaterThan, 90, "PERCENT")},
+}
+
+
+def test_numbers_that_hold_at_every_level_are_level_free_targets(framework):
+    found = {}
+    for target, measure in framework.subject_objects(FO.quantifies):
+        assert framework.value(target, FO.atLevel) is None, target
+        capability = framework.value(measure, FO.successMeasureOf)
+        assert framework.value(target, FO.characterises) == capability
+        assert framework.value(target, DCTERMS.source) == framework.value(measure, DCTERMS.source)
+        assert (framework.value(target, FO.metric), RDF.type, FO.Metric) in framework
+        found.setdefault(str(measure).split("measure-of-success/")[1], set()).add((
+            framework.value(target, FO.comparator),
+            framework.value(target, FO.targetValue).toPython(),
+            slug(framework.value(target, FO.unit))))
+    assert found == LEVEL_FREE_TARGETS
+
+
+def test_kpi_links_taken_from_a_capability_page_say_so(framework):
+    library = {k["slug"]: k for k in reference.crawl("kpis")}
+    from_a_page = []
+    for kpi, capability in framework.subject_objects(FO.measures):
+        if slug(capability) not in library[slug(kpi)]["related_capability_slugs"]:
+            assert slug(capability) in library[slug(kpi)]["featured_on"], (kpi, capability)
+            from_a_page.append((slug(kpi), slug(capability)))
+            name = str(framework.value(capability, SKOS.prefLabel))
+            notes = [str(n) for n in framework.objects(kpi, SKOS.editorialNote)]
+            assert any("KPI library" in n and name in n and "feature" in n for n in notes), kpi
+    assert sorted(from_a_page) == [
+        ("cpi-cost-performance-indicator", "planning-estimating"),
+        ("data-center-power-usage-effectiveness", "usage-optimization"),
+        ("forecast-accuracy-rate-for-carbon-emissions", "forecasting"),
+        ("optimizing-electricity-pue-wue-between-regions-or-cloud-service-providers",
+         "usage-optimization")]
+
+
+ASSESSMENT_REPOSITORY = URIRef(
+    "https://github.com/finopsfoundation/frameworkassessment/blob/main/README.md")
+# The step headings of the Foundation's assessment playbook, score 0 to 4, per lens.
+LENS_STEPS = {
+    "knowledge": ["No Knowledge", "Partial Knowledge", "Developing Knowledge", "Full Knowledge",
+                  "Knowledge Leader"],
+    "process": ["No Process", "Implementing Process", "Developing POC Process", "Scaled Process",
+                "Mature (Agile) Process"],
+    "metrics": ["No Metrics", "Identified Metrics", "Baselined Metrics",
+                "Established & collecting Metric Targets data", "Mature, Global KPIs"],
+    "adoption": ["No Adoption", "Siloed Adoption", "Initial Standardized Adoption", "Key Adoption",
+                 "Full Adoption"],
+    "automation": ["No Automation", "Identified Automation Opportunities",
+                   "Experimental Automation", "Primary Automation", "Full Automation"],
+}
+
+
+def test_the_lenses_rest_on_the_foundations_assessment_repository(framework):
+    lenses = sorted(framework.subjects(RDF.type, FO.AssessmentLens))
+    assert [slug(lens) for lens in lenses] == sorted(LENS_STEPS)
+    for lens in lenses:
+        assert set(framework.objects(lens, DCTERMS.source)) == {ASSESSMENT_REPOSITORY}, lens
+        assert set(framework.objects(lens, FO.confidence)) == {FO.SeenInFoundationRepository}
+        assert framework.value(lens, SKOS.definition) is not None
+
+
+def test_each_lens_has_its_five_named_score_steps(framework):
+    steps = {}
+    for step in framework.subjects(RDF.type, FO.LensScoreStep):
+        lens = slug(framework.value(step, FO.lens))
+        score = framework.value(step, FO.score).toPython()
+        steps.setdefault(lens, {})[score] = str(framework.value(step, SKOS.prefLabel))
+        assert step == FID[f"assessment-lens/{lens}/step/{score}"]
+        assert set(framework.objects(step, DCTERMS.source)) == {ASSESSMENT_REPOSITORY}
+        assert set(framework.objects(step, FO.confidence)) == {FO.SeenInFoundationRepository}
+        assert (framework.value(step, SKOS.definition) is not None
+                or framework.value(step, FO.contentGap) is not None), step
+    assert {lens: [by_score[s] for s in sorted(by_score)] for lens, by_score in steps.items()} \
+        == LENS_STEPS
+    assert all(sorted(by_score) == [0, 1, 2, 3, 4] for by_score in steps.values())

@@ -117,3 +117,17 @@ def test_the_focus_columns_conform_and_match_the_specification_counts():
     required = {str(c) for c in columns.subjects(FO.isRequired, Literal(True))}
     assert len(set(columns.subjects(FO.focusVersion, Literal("1.2")))) == 57
     assert len(required) == 21  # the Mandatory columns of FOCUS 1.2
+
+
+def test_shapes_that_pyshacl_cannot_use_are_one_clear_error(framework):
+    from rdflib import Graph
+
+    from finops_kg.errors import InputError
+    from finops_kg.validate import validate
+
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:shape> a sh:NodeShape ; sh:targetNode <urn:x> ;
+          sh:sparql [ sh:select "SELECT $this WHERE { VALUES ?x { 1 } }" ] .""", format="turtle")
+    with pytest.raises(InputError, match="^the SHACL shapes cannot be used: "):
+        validate(framework, shapes)

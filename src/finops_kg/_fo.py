@@ -17,7 +17,7 @@ class FO(DefinedNamespace):
 
     Added: URIRef  # The element first appears in the later edition.
     AlliedPersona: URIRef  # A persona from a neighbouring discipline, outside the FinOps practice itself, with which FinOps has to coordinate.
-    AssessmentLens: URIRef  # A dimension along which a FinOps assessment rates a capability, such as knowledge or automation.
+    AssessmentLens: URIRef  # A dimension along which a FinOps assessment rates a capability, such as knowledge or automation, with a score from 0 to 4.
     Capability: URIRef  # A functional area of activity that supports one domain of the Framework, with its own personas, maturity characteristics, measures of success and links to other capabilities.
     CapabilityArea: URIRef  # A named part of a capability, under which its page groups a few related activities.
     CapabilityAssessment: URIRef  # A user's record of how mature one organisational unit is in one capability: the level it reached and, where set, the level it aims for. Assessments are the user's data, not the Framework's.
@@ -36,6 +36,7 @@ class FO(DefinedNamespace):
     FunctionalActivity: URIRef  # Something that one persona does within one capability, as listed on the capability's page.
     IntersectingDiscipline: URIRef  # An established IT management discipline, framework or team that FinOps meets and must work with, such as IT asset management or enterprise architecture.
     KPI: URIRef  # A key performance indicator from the FinOps Foundation's KPI library: a named metric with a formula that measures one or more capabilities.
+    LensScoreStep: URIRef  # One named step on the scale of an assessment lens: the score from 0 to 4 that it stands for and what a capability looks like through that lens at that score.
     MaturityCharacteristic: URIRef  # A trait that the Framework gives for one capability at one maturity level, describing what the capability looks like at that level.
     MaturityLevel: URIRef  # A step on the Framework's Crawl, Walk, Run scale, used to judge how far a capability or domain has developed.
     MaturityTarget: URIRef  # A numeric goal: a metric, a comparator, a value and a unit, such as at least 70 percent of cost allocated to a known owner. It belongs to a maturity level where the Framework gives one value per level; a target without a level holds at every level.
@@ -50,9 +51,10 @@ class FO(DefinedNamespace):
     Removed: URIRef  # The element no longer appears in the later edition.
     Renamed: URIRef  # The element kept its meaning and identity but got a new name.
     Scope: URIRef  # A segment of technology spending that an organisation defines for its own decisions, aligned with business constructs such as a product, a cost centre or an environment. A scope may span several technology categories and decides which personas, domains and capabilities apply.
+    SeenInFoundationRepository: URIRef  # Seen in a repository that the FinOps Foundation publishes itself, such as one of its GitHub repositories, rather than on finops.org.
     SeenInVerbatimCopy: URIRef  # Seen in a verbatim third-party copy of finops.org pages, such as the July 2026 crawl.
     SeenOnFinopsOrg: URIRef  # Seen on a stored copy of a finops.org page.
-    SourceConfidence: URIRef  # How well a statement is supported by the sources: seen on finops.org, seen in a verbatim copy of finops.org, seen in third-party sources only, or unconfirmed.
+    SourceConfidence: URIRef  # How well a statement is supported by the sources: seen on finops.org, seen in a verbatim copy of finops.org, seen in a repository of the FinOps Foundation, seen in third-party sources only, or unconfirmed.
     TechnologyCategory: URIRef  # A kind of technology through which an organisation buys and consumes IT resources, with its own purchasing model, pricing, cost visibility and operating dynamics.
     ThirdPartyOnly: URIRef  # Seen only in third-party sources: corroboration, not proof.
     Unconfirmed: URIRef  # Not seen on finops.org; recorded with the place where it was seen.
@@ -94,6 +96,7 @@ class FO(DefinedNamespace):
     introducedInVersion: URIRef  # The version of the specification in which a FOCUS column first appeared.
     involvesPersona: URIRef  # Relates a capability to a persona that performs at least one of its functional activities. It is entailed from the activities, not asserted.
     isRequired: URIRef  # True when every FOCUS dataset of the column's version must contain the column, that is when its feature level is Mandatory.
+    lens: URIRef  # Relates a score step, or a score given in an assessment, to the assessment lens it belongs to.
     lessThan: URIRef  # The measured value must be strictly less than the target value.
     measures: URIRef  # Relates a KPI to a capability whose performance it measures, as the KPI library or the capability's page states.
     metric: URIRef  # Relates a maturity target to the metric it sets a value for.
@@ -106,12 +109,13 @@ class FO(DefinedNamespace):
     performedBy: URIRef  # Relates a functional activity to the persona that carries it out.
     permalink: URIRef  # The short, numbered finops.org address of an element's page, which stays valid when the page is renamed.
     primaryGoal: URIRef  # The main aim that the Framework gives for a persona, in our own words.
-    providesInputTo: URIRef  # Relates a capability to another capability that uses its outputs, as stated in the Inputs and Outputs section of either capability's page.
+    providesInputTo: URIRef  # Relates a capability to another capability that uses its outputs, as stated on either capability's page, usually in its Inputs and Outputs section. Where a link rests on other text of a page, an editorial note on the capability it starts from says so.
     quantifies: URIRef  # Relates a numeric target to the measure of success whose number it makes queryable.
     rank: URIRef  # The position of a maturity level on the scale, from 1 for the lowest.
     relatedCapability: URIRef  # Relates two capabilities that finops-kg judges related, for example because a KPI measures both. It is derived by finops-kg, never stated by the FinOps Foundation, and lives in a separate named graph.
     representsDiscipline: URIRef  # Relates an allied persona to the intersecting discipline whose people it stands for.
     scopeDefinition: URIRef  # How an edition of the Framework defines a FinOps Scope, in our own words.
+    score: URIRef  # A whole number from 0 to 4 on the scale of an assessment lens: the score a score step stands for, or the score given in an assessment.
     spansCategory: URIRef  # Relates a scope to a technology category whose spending it covers.
     successMeasureOf: URIRef  # Relates a measure of success to the capability it is listed for.
     supportsPrinciple: URIRef  # Relates a domain or a capability to a principle that the Framework says it puts into practice.

@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from finops_kg import resources
+from finops_kg.errors import InputError
 from finops_kg.namespace import shorten
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -73,13 +74,16 @@ def validate(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
     """Validate the asserted graph against the shapes; no inference is run first."""
     import pyshacl
 
-    conforms, report_graph, _ = pyshacl.validate(
+    conforms, report_graph, text = pyshacl.validate(
         graph,
         shacl_graph=shapes if shapes is not None else load_shapes(),
         inference="none",
         advanced=True,  # SPARQL-based targets (SHACL Advanced Features)
         allow_warnings=True,  # Warnings and Infos do not break conformance
     )
+    if not isinstance(report_graph, Graph):  # pySHACL could not use the shapes at all
+        lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+        raise InputError(f"the SHACL shapes cannot be used: {lines[-1] if lines else text}")
     results = sorted(_read_results(report_graph, graph), key=_result_order)
     return ValidationReport(conforms=bool(conforms), results=results, graph=report_graph)
 
