@@ -19,8 +19,8 @@ NAIVE = """
 import sys
 import owlrl, pyshacl
 from rdflib import Graph
-from finops_kg.load import source_files
-from finops_kg.resources import shape_files
+from finops_kg.graph.load import source_files
+from finops_kg.graph.resources import shape_files
 graph = Graph()
 for path in source_files(sys.argv[1]):
     graph.parse(path, format="turtle")

@@ -29,7 +29,7 @@ subject_id\tpredicate_id\tobject_id\tmapping_justification\tconfidence
 
 def generated_set(path: Path, rows: int) -> Path:
     """Write a mapping set of `rows` rows whose subjects are all in the Framework graph."""
-    from finops_kg.load import load
+    from finops_kg.release.dataset import load
     from rdflib import URIRef
 
     subjects = sorted({str(s) for s in load("2026").subjects() if isinstance(s, URIRef)})
@@ -57,8 +57,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     args = parser.parse_args()
     cli = [sys.executable, "-m", "finops_kg.cli", "map"]
-    from finops_kg.mapping import count_rows
-    from finops_kg.resources import mapping_set_files
+    from finops_kg.mapping.sssom import count_rows
+    from finops_kg.graph.resources import mapping_set_files
 
     curated = mapping_set_files()
     print(f"{'mapping set':<24} {'rows':>7} {'check s':>8} {'apply s':>8} {'apply µs/row':>13}")

@@ -21,8 +21,9 @@ import subprocess
 import sys
 import time
 
-from finops_kg.query import (OxigraphRunner, RdflibRunner, catalogue, oxigraph_dataset,
-                             rdflib_dataset)
+from finops_kg.sparql.query import OxigraphRunner, RdflibRunner
+from finops_kg.sparql.catalogue import catalogue
+from finops_kg.release.dataset import oxigraph_dataset, rdflib_dataset
 
 
 def say(message: str) -> None:
@@ -40,15 +41,14 @@ def median_ms(run, runs: int) -> float:
 
 
 def example_bindings(entry, runner) -> dict:
-    from finops_kg import resources
-    from finops_kg.query import bind_parameters
+    from finops_kg.sparql.binding import bind_parameters
 
     values = {p.name: p.example for p in entry.parameters if p.required}
     return bind_parameters(entry, values, runner.labels())
 
 
 def latency(runs: int) -> None:
-    from finops_kg import resources
+    from finops_kg.graph import resources
 
     say("loading the query dataset into Oxigraph and rdflib")
     examples = sorted({resources.resource_root() / "data" / path
@@ -133,7 +133,7 @@ def synthetic_assessments(triples: int, seed: int = 7) -> bytes:
 
 
 def _capabilities() -> list[str]:
-    from finops_kg.query import query
+    from finops_kg.sparql.query import query
 
     result = query("PREFIX fo: <https://w3id.org/finops-kg/ontology#> SELECT ?c WHERE { GRAPH "
                    "<https://w3id.org/finops-kg/id/edition/2026> { ?c fo:inDomain ?d } }")
@@ -143,7 +143,7 @@ def _capabilities() -> list[str]:
 def scaling(sizes: list[int]) -> None:
     import pyoxigraph
 
-    from finops_kg.query import dataset_quads
+    from finops_kg.release.dataset import dataset_quads
 
     names = ["maturity-gaps", "assessment-matrix", "unassessed-capabilities"]
     entries = catalogue()

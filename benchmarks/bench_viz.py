@@ -12,11 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import finops_kg
-from finops_kg import resources
-from finops_kg.export import EXPORT_FORMATS, export
-from finops_kg.load import load
-from finops_kg.visualize import draw
+from finops_kg.graph import resources
+from finops_kg.views.export import EXPORT_FORMATS, export
+from finops_kg.release.dataset import load
+from finops_kg.views.pictures import draw
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -47,7 +46,7 @@ def main() -> None:
         seconds = median_s(lambda: draw(kind, graph, Path(out), name, editions), args.runs)
         print(f"{'viz ' + kind + ' ' + Path(out).suffix:<40} {seconds:>9.3f}")
     with tempfile.TemporaryDirectory() as folder:
-        from finops_kg.site import build_site_with_pictures
+        from finops_kg.views.site import build_site_with_pictures
 
         seconds = median_s(lambda: build_site_with_pictures(Path(folder) / "site"), 1)
         print(f"{'site (whole, with pictures)':<40} {seconds:>9.3f}")

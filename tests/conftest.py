@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph
 
 import finops_kg
-from finops_kg.load import parse_file
+from finops_kg.graph.load import parse_file
 
 DATA = Path(__file__).parent / "data"
 
@@ -35,8 +35,8 @@ CORE_FILES = ("framework", "editions", "principles", "personas", "persona-groups
 
 def framework_plus(*fixtures: Path) -> Graph:
     """Return the ontology and the core of the 2026 data, with fixture files added."""
-    from finops_kg import resources
-    from finops_kg.load import load_ontology
+    from finops_kg.graph import resources
+    from finops_kg.graph.load import load_ontology
 
     graph = load_ontology()
     for name in CORE_FILES:
@@ -48,8 +48,8 @@ def framework_plus(*fixtures: Path) -> Graph:
 
 def example_arguments(name: str) -> dict:
     """The parameters and data a catalogue query's example runs with: required params' EXAMPLE."""
-    from finops_kg import resources
-    from finops_kg.query import find
+    from finops_kg.graph import resources
+    from finops_kg.sparql.catalogue import find
 
     entry = find(name)
     params = {p.name: p.example for p in entry.parameters if p.required}

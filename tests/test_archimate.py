@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 
 from conftest import framework_plus
-from finops_kg.archimate import archimate_xml, check_allowed
+from finops_kg.views.archimate import archimate_xml, check_allowed
 
 NS = "http://www.opengroup.org/xsd/archimate/3.0/"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"

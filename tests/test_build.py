@@ -28,7 +28,7 @@ def test_all_editions_writes_a_trig_dataset_with_one_graph_per_edition(tmp_path)
     from rdflib import Dataset, URIRef
     from rdflib.compare import isomorphic
 
-    from finops_kg.load import load_edition_data, load_ontology
+    from finops_kg.graph.load import load_edition_data, load_ontology
 
     result = finops_kg.build(tmp_path, edition="2026", all_editions=True)
     assert result.ok, result.problems()
@@ -55,8 +55,8 @@ def test_the_2025_edition_builds_on_its_own(tmp_path):
 
 
 def test_the_examples_conform_with_the_framework():
-    from finops_kg import resources
-    from finops_kg.validate import validate_files
+    from finops_kg.graph import resources
+    from finops_kg.release.validate import validate_files
 
     report = validate_files(sorted((resources.resource_root() / "data" / "examples").rglob("*.ttl")),
                             edition="2026")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from finops_kg import resources
+from finops_kg.graph import resources
 
 from conftest import DATA
 

@@ -8,7 +8,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from finops_kg.namespace import FID, FO
+from finops_kg.graph.namespace import FID, FO
 
 import reference
 

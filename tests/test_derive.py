@@ -6,8 +6,8 @@ from itertools import permutations
 
 from rdflib.namespace import PROV, RDF
 
-from finops_kg.derive import derive, derived_graph_iri
-from finops_kg.namespace import FID, FO
+from finops_kg.release.derive import derive, derived_graph_iri
+from finops_kg.graph.namespace import FID, FO
 
 
 def test_related_capabilities_are_the_pairs_that_share_a_kpi(framework):

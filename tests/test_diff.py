@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 
 from finops_kg.diff import diff_editions, to_graph, to_json, to_table
 from finops_kg.errors import UnknownEditionError
-from finops_kg.namespace import FO
+from finops_kg.graph.namespace import FO
 
 from conftest import DATA
 

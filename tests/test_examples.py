@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from finops_kg import resources
+from finops_kg.graph import resources
 from finops_kg.errors import FinopsKGError
-from finops_kg.mapping import check
-from finops_kg.query import query
+from finops_kg.mapping.sssom import check
+from finops_kg.sparql.query import query
 
 from conftest import example_arguments
 

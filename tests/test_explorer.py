@@ -15,9 +15,9 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
 import finops_kg
-from finops_kg.explorer import ASSETS, explorer_html
-from finops_kg.namespace import FID, FO
-from finops_kg.network import to_networkx
+from finops_kg.views.explorer import ASSETS, explorer_html
+from finops_kg.graph.namespace import FID, FO
+from finops_kg.views.network import to_networkx
 
 if TYPE_CHECKING:  # the browser tests skip, rather than fail to import, without playwright
     from playwright.sync_api import Page

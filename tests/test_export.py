@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 
 import finops_kg
 from finops_kg.errors import OutputError
-from finops_kg.export import serialize, write_atomic
+from finops_kg.graph.serialize import serialize, write_atomic
 
 RELEASE_FILES = {"finops-kg.ttl", "finops-kg.jsonld", "finops-kg.nt", "finops-kg-inferred.ttl",
                  "finops-kg-derived.ttl",
@@ -79,7 +79,8 @@ def test_write_atomic_refuses_an_unwritable_place(tmp_path):
 
 @pytest.mark.parametrize("format", ["turtle", "jsonld", "nt", "xml"])
 def test_every_rdf_format_round_trips(framework, format):
-    from finops_kg.export import RDF_FORMATS, export
+    from finops_kg.graph.serialize import RDF_FORMATS
+    from finops_kg.views.export import export
 
     parsed = Graph().parse(data=export(format), format={"turtle": "turtle", "jsonld": "json-ld",
                                                         "nt": "nt", "xml": "xml"}[format])
@@ -90,8 +91,8 @@ def test_every_rdf_format_round_trips(framework, format):
 def test_trig_holds_every_edition_and_mapping_set_as_a_named_graph():
     from rdflib import Dataset, Literal, URIRef
 
-    from finops_kg.export import export
-    from finops_kg.namespace import FO
+    from finops_kg.views.export import export
+    from finops_kg.graph.namespace import FO
 
     dataset = Dataset()
     dataset.parse(data=export("trig"), format="trig")
@@ -108,7 +109,7 @@ def test_trig_holds_every_edition_and_mapping_set_as_a_named_graph():
 def test_jsonld_reads_like_plain_json_and_expands_to_the_same_graph(framework):
     import json
 
-    from finops_kg.export import export
+    from finops_kg.views.export import export
 
     document = json.loads(export("jsonld"))
     allocation = next(n for n in document["@graph"]
@@ -120,7 +121,7 @@ def test_jsonld_reads_like_plain_json_and_expands_to_the_same_graph(framework):
 
 
 def test_export_refuses_a_path_that_does_not_fit_the_format(tmp_path):
-    from finops_kg.export import check_extension
+    from finops_kg.views.export import check_extension
 
     with pytest.raises(OutputError, match="a graphml file should end in .graphml"):
         check_extension(tmp_path / "view.ttl", "graphml")
@@ -129,7 +130,7 @@ def test_export_refuses_a_path_that_does_not_fit_the_format(tmp_path):
 def test_trig_reparses_when_graphs_bind_one_prefix_to_different_namespaces():
     from rdflib import Dataset, Graph, URIRef
 
-    from finops_kg.export import serialize_trig
+    from finops_kg.graph.serialize import serialize_trig
 
     named = []
     for site in ("a", "b"):
@@ -153,8 +154,8 @@ def _export_runs() -> list[tuple[str, str]]:
     """Each format on the default view, and every other view as GraphML, which carries each node
     and edge with all its attributes in the order the view built them: a view's own ordering
     shows there, while the other writers' ordering is covered on the default view."""
-    from finops_kg.export import EXPORT_FORMATS
-    from finops_kg.network import VIEWS
+    from finops_kg.views.export import EXPORT_FORMATS
+    from finops_kg.views.network import VIEWS
 
     return ([(format, "capability-persona") for format in EXPORT_FORMATS]
             + [("graphml", view) for view in VIEWS if view != "capability-persona"])
@@ -164,7 +165,7 @@ def _export_runs() -> list[tuple[str, str]]:
 _EXPORT_DRIVER = """
 import json, sys
 from finops_kg.cli import main
-from finops_kg.export import _EXTENSIONS
+from finops_kg.views.export import _EXTENSIONS
 for index, (format, view) in json.loads(sys.argv[2]):
     out = f"{sys.argv[1]}/{index}{_EXTENSIONS[format][0]}"
     if main(["export", "--format", format, "--view", view, "--out", out]) != 0:
@@ -182,7 +183,7 @@ def exports_from_two_processes(tmp_path_factory) -> dict[tuple[str, str], tuple[
     import subprocess
     import sys
 
-    from finops_kg.export import _EXTENSIONS
+    from finops_kg.views.export import _EXTENSIONS
 
     runs = list(enumerate(_export_runs()))
     orders = {"1": runs, "2": runs[::-1]}
@@ -201,8 +202,8 @@ def exports_from_two_processes(tmp_path_factory) -> dict[tuple[str, str], tuple[
 
 
 def test_the_determinism_check_covers_every_export_format():
-    from finops_kg.export import EXPORT_FORMATS
-    from finops_kg.network import VIEWS
+    from finops_kg.views.export import EXPORT_FORMATS
+    from finops_kg.views.network import VIEWS
 
     assert set(EXPORT_FORMATS) == EVERY_EXPORT_FORMAT
     runs = _export_runs()
@@ -228,7 +229,7 @@ def test_generated_prefixes_do_not_depend_on_the_hash_seed():
     code = """
 import sys
 from rdflib import Graph, Literal, URIRef
-from finops_kg.export import serialize
+from finops_kg.graph.serialize import serialize
 graph = Graph(bind_namespaces="none")
 for number in range(12):
     graph.add((URIRef("https://example.org/s"), URIRef(f"https://example.org/v{number}/p"),

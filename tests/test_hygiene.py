@@ -7,8 +7,8 @@ import re
 import pytest
 from rdflib import Graph
 
-from finops_kg import resources
-from finops_kg.hygiene import run_hygiene_checks
+from finops_kg.graph import resources
+from finops_kg.release.hygiene import run_hygiene_checks
 
 from conftest import DATA
 

@@ -8,8 +8,8 @@ from rdflib.namespace import OWL, RDF, SKOS
 
 import finops_kg
 from finops_kg.errors import InputError, UnknownEditionError
-from finops_kg.load import parse_file
-from finops_kg.namespace import FID, FO
+from finops_kg.graph.load import parse_file
+from finops_kg.graph.namespace import FID, FO
 
 # The 2026 capabilities by domain, exactly as finops.org names them (fact sheet §6 and §8.1).
 CAPABILITIES_2026 = {

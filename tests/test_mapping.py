@@ -11,8 +11,8 @@ from rdflib.namespace import OWL, PROV, RDF, SKOS
 pytest.importorskip("sssom")
 
 from finops_kg.cli import main  # noqa: E402
-from finops_kg.mapping import MappingError, apply, check  # noqa: E402
-from finops_kg.resources import mapping_set_files, mapping_vocabulary_files  # noqa: E402
+from finops_kg.mapping.sssom import MappingError, apply, check
+from finops_kg.graph.resources import mapping_set_files, mapping_vocabulary_files
 
 DATA = Path(__file__).parent / "data" / "mappings"
 FID = "https://w3id.org/finops-kg/id/"
@@ -225,7 +225,7 @@ def test_import_csv_names_the_line_and_field_of_an_unknown_namespace(tmp_path, c
 
 
 def test_a_large_set_split_into_parts_gets_the_cardinality_of_the_whole():
-    from finops_kg.mapping import _cardinality, _independent_parts
+    from finops_kg.mapping.sssom import _cardinality, _independent_parts
 
     # persona i maps to objects i and i+1 (chains that join), and objects share a few labels
     rows = [{"subject_id": f"fid:persona/p{i % 40}", "predicate_id": "skos:relatedMatch",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from finops_kg import resources
-from finops_kg.namespace import FO, shorten
+from finops_kg.graph import resources
+from finops_kg.graph.namespace import FO, shorten
 
 
 def test_the_fo_namespace_has_exactly_the_ontology_terms():

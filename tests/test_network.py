@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 import finops_kg
-from finops_kg.network import GRAPH_WRITERS, VIEWS, ViewError, to_networkx
+from finops_kg.views.network import GRAPH_WRITERS, VIEWS, ViewError, to_networkx
 
 
 @pytest.fixture(scope="module")

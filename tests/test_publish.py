@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from finops_kg import resources
-from finops_kg.publish import publish
-from finops_kg.query import catalogue, find, query
-from finops_kg.remote import EndpointError
+from finops_kg.graph import resources
+from finops_kg.sparql.publish import publish
+from finops_kg.sparql.catalogue import catalogue, find
+from finops_kg.sparql.query import query
+from finops_kg.sparql.remote import EndpointError
 
 from conftest import example_arguments
 

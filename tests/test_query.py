@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from finops_kg.query import QueryError, catalogue, find, query
+from finops_kg.sparql.catalogue import QueryError, catalogue, find
+from finops_kg.sparql.query import query
 
 from conftest import DATA, example_arguments
 

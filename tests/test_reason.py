@@ -7,8 +7,8 @@ from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
 import finops_kg
-from finops_kg.namespace import FID, FO
-from finops_kg.reason import _SCHEMA_TYPES, _worth_publishing
+from finops_kg.graph.namespace import FID, FO
+from finops_kg.release.reason import _SCHEMA_TYPES, _worth_publishing
 
 from conftest import DATA, framework_plus
 

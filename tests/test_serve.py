@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from finops_kg.serve import Limits, create_app, served_quads
+from finops_kg.sparql.serve import Limits, create_app, served_quads
 
 COUNT_DOMAINS = """PREFIX fo: <https://w3id.org/finops-kg/ontology#>
 SELECT (COUNT(?d) AS ?n) WHERE { GRAPH <https://w3id.org/finops-kg/id/edition/2026> { ?d a fo:Domain } }"""
@@ -108,7 +108,7 @@ def test_home_page_works_offline(endpoint):
 def test_remote_queries_equal_local_ones(endpoint):
     from rdflib.compare import isomorphic
 
-    from finops_kg.query import query
+    from finops_kg.sparql.query import query
     from test_query import FORMS
 
     for text in [COUNT_DOMAINS] + [text for text, _ in FORMS]:

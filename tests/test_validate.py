@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, Literal
 
 import finops_kg
-from finops_kg.validate import load_shapes, validate_files
+from finops_kg.release.validate import load_shapes, validate_files
 
 from conftest import DATA, framework_plus
 
@@ -107,8 +107,8 @@ def test_validate_files_reads_a_users_file_with_the_framework():
 
 
 def test_the_focus_columns_conform_and_match_the_specification_counts():
-    from finops_kg import resources
-    from finops_kg.namespace import FO
+    from finops_kg.graph import resources
+    from finops_kg.graph.namespace import FO
 
     vocabulary = resources.resource_root() / "data" / "mappings" / "vocab" / "focus-1.2.ttl"
     report = validate_files([vocabulary], edition="2026")
@@ -123,7 +123,7 @@ def test_shapes_that_pyshacl_cannot_use_are_one_clear_error(framework):
     from rdflib import Graph
 
     from finops_kg.errors import InputError
-    from finops_kg.validate import validate
+    from finops_kg.release.validate import validate
 
     shapes = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from finops_kg.explorer import explorer_html
-from finops_kg.network import to_networkx
-from finops_kg.visualize import (VizError, check_output, domains_figure, draw, ego_figure, matrix,
-                                 matrix_figure)
+from finops_kg.views.explorer import explorer_html
+from finops_kg.views.network import to_networkx
+from finops_kg.views.pictures import (VizError, check_output, domains_figure, draw, ego_figure,
+                                      matrix, matrix_figure)
 
 
 def _overlaps(figure) -> list[str]:

@@ -2,41 +2,40 @@
 
 The Framework content is adapted from the FinOps Foundation's FinOps Framework
 (https://www.finops.org/framework/), licensed under CC BY 4.0.
+
+The package is layered along the data's way: graph (terms, files, loading, serialising) →
+mapping (SSSOM sets) → release (reasoning, validation, the dataset, the build) → sparql and
+views → diff and stats → cli. `import finops_kg` imports none of them: each public name below
+is imported when first used, so the command line starts without rdflib.
 """
 
 from __future__ import annotations
 
-# The functions share their modules' names, so they are bound here eagerly: binding them
-# lazily would let a later `import finops_kg.load` replace the function with the module.
-# pyshacl, owlrl and reasonable stay unimported until a function needs them.
-from finops_kg.build import BuildResult, build
-from finops_kg.errors import FinopsKGError
-from finops_kg.load import load
-from finops_kg.query import QueryResult, query
-from finops_kg.reason import entailments
-from finops_kg.validate import ValidationReport, validate
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
 
+_PUBLIC = {  # public name -> the module that defines it
+    "BuildResult": "finops_kg.release.build",
+    "build": "finops_kg.release.build",
+    "FinopsKGError": "finops_kg.errors",
+    "load": "finops_kg.release.dataset",
+    "QueryResult": "finops_kg.sparql.results",
+    "query": "finops_kg.sparql.query",
+    "entailments": "finops_kg.release.reason",
+    "ValidationReport": "finops_kg.release.validate",
+    "validate": "finops_kg.release.validate",
+    "to_networkx": "finops_kg.views.network",
+}
 
-def __getattr__(name: str):
-    # networkx takes a tenth of a second to import; only graph exports need it.
-    if name == "to_networkx":
-        from finops_kg.network import to_networkx
 
-        return to_networkx
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        value = getattr(import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'finops_kg' has no attribute {name!r}")
 
 
-__all__ = [
-    "BuildResult",
-    "FinopsKGError",
-    "QueryResult",
-    "ValidationReport",
-    "build",
-    "entailments",
-    "load",
-    "query",
-    "to_networkx",
-    "validate",
-]
+__all__ = sorted(_PUBLIC)

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from finops_kg.namespace import FID, FO, shorten
+from finops_kg.graph.namespace import FID, FO, shorten
 from finops_kg.table import render_table
 
 # The kinds of element whose presence, name and domain the diff follows.
@@ -50,7 +50,8 @@ class Change:
 
 def diff_editions(old: str, new: str) -> list[Change]:
     """Return the typed changes from edition old to edition new."""
-    from finops_kg.load import check_edition, load
+    from finops_kg.graph.load import check_edition
+    from finops_kg.release.dataset import load
 
     check_edition(old)
     check_edition(new)
@@ -169,7 +170,7 @@ def to_json(changes: list[Change], old: str, new: str) -> str:
 
 def to_graph(changes: list[Change], old: str, new: str) -> Graph:
     """Return the changes as fo:EditionChange resources."""
-    from finops_kg.load import new_graph
+    from finops_kg.graph.load import new_graph
 
     graph = new_graph()
     types = {name: iri for iri, name in CHANGE_TYPES.items()}

@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from finops_kg import resources
-from finops_kg.engine import oxigraph_store, select
-from finops_kg.namespace import FID, FO, shorten
+from finops_kg.graph import resources
+from finops_kg.graph.terms import oxigraph_store, select
+from finops_kg.graph.namespace import FID, FO, shorten
 from finops_kg.table import render_table
 
 CORE_PERSONAS = ("finops-practitioner", "engineering", "finance", "leadership", "procurement",

@@ -20,9 +20,9 @@ from string import Template
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from finops_kg.namespace import FO
-from finops_kg.network import to_networkx
-from finops_kg.style import domain_colours
+from finops_kg.graph.namespace import FO
+from finops_kg.views.network import to_networkx
+from finops_kg.views.style import domain_colours
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 

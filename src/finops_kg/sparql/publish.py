@@ -17,8 +17,8 @@ from typing import Any, Callable, Sequence
 
 from rdflib import Dataset, Graph, URIRef
 
-from finops_kg.load import DEFAULT_EDITION
-from finops_kg.remote import client, credentials, send
+from finops_kg.graph.load import DEFAULT_EDITION
+from finops_kg.sparql.remote import client, credentials, send
 
 BATCH_TRIPLES = 500
 
@@ -41,10 +41,10 @@ def dataset_graphs(editions: list[str], data: Sequence[str | Path] = (),
     The user's data files, if any, join the graph of data_edition, as with `query --data`; the
     default graph is the union of the ontology and that edition's graph, as for `query`.
     """
-    from finops_kg.load import parse_user_data
-    from finops_kg.namespace import ONTOLOGY_IRI
-    from finops_kg.query import dataset_quads, default_graph_sources, edition_graph
-    from finops_kg.resources import available_editions
+    from finops_kg.release.dataset import parse_user_data
+    from finops_kg.graph.namespace import ONTOLOGY_IRI
+    from finops_kg.release.dataset import dataset_quads, default_graph_sources, edition_graph
+    from finops_kg.graph.resources import available_editions
 
     dataset = Dataset()
     dataset.parse(data=dataset_quads(), format="nquads")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import Namespace
 
-from finops_kg._fo import FO
+from finops_kg.graph._fo import FO
 
 FID = Namespace("https://w3id.org/finops-kg/id/")
 ONTOLOGY_IRI = "https://w3id.org/finops-kg/ontology"
@@ -46,7 +46,7 @@ def write_defined_namespace() -> None:
     from rdflib import Graph
     from rdflib.tools import defined_namespace_creator as creator
 
-    from finops_kg import resources
+    from finops_kg.graph import resources
 
     ontology = Graph().parse(resources.resource_root() / "ontology" / "finops-kg.ttl")
     _, terms, other_terms = creator.get_target_namespace_elements(ontology, str(FO))

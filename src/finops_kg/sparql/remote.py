@@ -88,14 +88,15 @@ class RemoteStore:
 
     def labels(self) -> Any:
         """Return the label index of the remote dataset."""
-        from finops_kg.query import LabelIndex
+        from finops_kg.sparql.binding import LabelIndex
 
         result = self.run(LabelIndex._QUERY, {})
         return LabelIndex(result.rows)
 
     def run(self, text: str, bindings: dict[str, Any]) -> Any:
         """Run a query with its parameters appended as a VALUES clause."""
-        from finops_kg.query import QueryResult, with_values
+        from finops_kg.sparql.results import QueryResult
+        from finops_kg.sparql.binding import with_values
 
         text = with_values(text, bindings)
         accept = ("application/sparql-results+json, text/turtle;q=0.9, "

@@ -16,7 +16,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from finops_kg.errors import OutputError
-from finops_kg.namespace import FID, FO
+from finops_kg.graph.namespace import FID, FO
 
 ATTRIBUTION = ("adapted from the FinOps Framework by the FinOps Foundation, "
                "https://www.finops.org/framework/, CC BY 4.0; "
@@ -84,9 +84,10 @@ color:#57606a;font-size:.9rem}
 def build_site(out_dir: Path, edition: str = "2026",
                extra_pages: dict[str, bytes] | None = None) -> list[Path]:
     """Write the documentation site of one edition into out_dir and return the files written."""
-    from finops_kg.export import write_atomic
-    from finops_kg.load import load, load_ontology
-    from finops_kg.mapping import curated_rows_by_subject
+    from finops_kg.graph.serialize import write_atomic
+    from finops_kg.release.dataset import load
+    from finops_kg.graph.load import load_ontology
+    from finops_kg.mapping.sssom import curated_rows_by_subject
 
     extras = dict(sorted((extra_pages or {}).items()))
     _check_extra_names(extras)  # before any work, so a bad name costs nothing
@@ -308,7 +309,7 @@ class Site:
 
     def render(self, extras: dict[str, bytes]) -> dict[str, bytes]:
         """Return every page and per-term RDF file of the site, by path inside the site."""
-        from finops_kg.export import serialize
+        from finops_kg.graph.serialize import serialize
 
         files: dict[str, bytes] = {"index.html": self.home(extras).encode("utf-8")}
         for section, terms in self.terms.items():
@@ -325,7 +326,7 @@ class Site:
 
     def own_triples(self, term: URIRef) -> Graph:
         """Return the asserted triples that have the term as subject."""
-        from finops_kg.load import new_graph
+        from finops_kg.graph.load import new_graph
 
         own = new_graph()
         for p, o in self.graph.predicate_objects(term):
@@ -833,8 +834,8 @@ def _sorted_intersperse(values: Iterable, separator: object) -> list:
 
 def _pylode_input(ontology: Graph) -> Graph:
     """Return the ontology as one owl:Ontology in a store that iterates in insertion order."""
-    from finops_kg.export import canonical
-    from finops_kg.namespace import ONTOLOGY_IRI
+    from finops_kg.graph.serialize import canonical
+    from finops_kg.graph.namespace import ONTOLOGY_IRI
 
     # pyLODE documents one ontology: the alignments' own header would compete for the title,
     # so only their axioms are kept.
@@ -942,7 +943,7 @@ def _with_site_frame(document: str) -> str:
 
 def fallback_ontology_html(ontology: Graph) -> str:
     """Return a reference page of the fo: classes and properties without pyLODE."""
-    from finops_kg.namespace import ONTOLOGY_IRI
+    from finops_kg.graph.namespace import ONTOLOGY_IRI
 
     iri = URIRef(ONTOLOGY_IRI)
     intro = "".join(f"<p>{esc(t)}</p>" for t in texts(ontology, iri, DCTERMS.description))
@@ -964,7 +965,7 @@ def fallback_ontology_html(ontology: Graph) -> str:
 
 def _fallback_row(ontology: Graph, term: URIRef) -> str:
     """Return one table row of the fallback ontology page."""
-    from finops_kg.namespace import shorten
+    from finops_kg.graph.namespace import shorten
 
     related = []
     for prop, name in ((RDFS.subClassOf, "subclass of"), (RDFS.subPropertyOf, "subproperty of"),
@@ -981,10 +982,11 @@ def _fallback_row(ontology: Graph, term: URIRef) -> str:
 
 def build_site_with_pictures(out_dir: Path, edition: str = "2026") -> list[Path]:
     """Build the site with the network explorer, the matrix and the domain tree as extra pages."""
-    from finops_kg import resources
-    from finops_kg.explorer import explorer_html
-    from finops_kg.load import check_edition, load
-    from finops_kg.visualize import domains, matrix
+    from finops_kg.graph import resources
+    from finops_kg.views.explorer import explorer_html
+    from finops_kg.graph.load import check_edition
+    from finops_kg.release.dataset import load
+    from finops_kg.views.pictures import domains, matrix
 
     check_edition(edition)
     graph = load(edition)

@@ -191,10 +191,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_map(args: argparse.Namespace) -> int:
-    from finops_kg.export import check_extension, serialize_trig
-    from finops_kg.load import check_edition
-    from finops_kg.mapping import apply, check, count_rows
-    from finops_kg.resources import mapping_set_files
+    from finops_kg.views.export import check_extension
+    from finops_kg.graph.serialize import serialize_trig
+    from finops_kg.graph.load import check_edition
+    from finops_kg.mapping.sssom import apply, check, count_rows
+    from finops_kg.graph.resources import mapping_set_files
 
     check_edition(args.edition)
     if args.action == "import-csv":
@@ -224,7 +225,7 @@ def _run_map(args: argparse.Namespace) -> int:
 
 
 def _import_csv(args: argparse.Namespace) -> int:
-    from finops_kg.mapping import UNSPECIFIED_LICENSE, import_csv
+    from finops_kg.mapping.sssom import UNSPECIFIED_LICENSE, import_csv
 
     if len(args.files) != 1 or not args.set_id:
         raise FinopsKGError("import-csv needs one CSV file and --set-id IRI")
@@ -240,9 +241,9 @@ def _import_csv(args: argparse.Namespace) -> int:
 
 
 def _run_publish(args: argparse.Namespace) -> int:
-    from finops_kg import resources
-    from finops_kg.load import check_edition
-    from finops_kg.publish import publish
+    from finops_kg.graph import resources
+    from finops_kg.graph.load import check_edition
+    from finops_kg.sparql.publish import publish
 
     check_edition(args.edition)
     editions = resources.available_editions() if args.all_editions else [args.edition]
@@ -255,9 +256,9 @@ def _run_publish(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from finops_kg.export import check_extension, check_format, export
-    from finops_kg.load import check_edition
-    from finops_kg.network import check_view
+    from finops_kg.views.export import check_extension, check_format, export
+    from finops_kg.graph.load import check_edition
+    from finops_kg.views.network import check_view
 
     check_format(args.format)
     check_view(args.view)
@@ -270,7 +271,7 @@ def _run_export(args: argparse.Namespace) -> int:
 
 def _write_output(out: Path | None, data: bytes) -> None:
     """Write data to the file atomically, or to standard output when no file is given."""
-    from finops_kg.export import write_atomic
+    from finops_kg.graph.serialize import write_atomic
 
     if out:
         write_atomic(out, data)
@@ -280,10 +281,11 @@ def _write_output(out: Path | None, data: bytes) -> None:
 
 
 def _run_viz(args: argparse.Namespace) -> int:
-    from finops_kg import resources
-    from finops_kg.export import write_atomic
-    from finops_kg.load import check_edition, load
-    from finops_kg.visualize import FORMATS, KINDS, VizError, check_output, draw
+    from finops_kg.graph import resources
+    from finops_kg.graph.serialize import write_atomic
+    from finops_kg.graph.load import check_edition
+    from finops_kg.release.dataset import load
+    from finops_kg.views.pictures import FORMATS, KINDS, VizError, check_output, draw
 
     if args.kind not in KINDS:
         raise VizError(f"unknown kind {args.kind!r}; the kinds are: {', '.join(KINDS)}")
@@ -300,7 +302,7 @@ def _run_viz(args: argparse.Namespace) -> int:
 
 
 def _run_site(args: argparse.Namespace) -> int:
-    from finops_kg.site import build_site_with_pictures
+    from finops_kg.views.site import build_site_with_pictures
 
     files = build_site_with_pictures(args.out, args.edition)
     print(f"wrote {len(files)} files to {args.out}/; open {args.out / 'index.html'}",
@@ -309,7 +311,7 @@ def _run_site(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from finops_kg.serve import Limits, serve
+    from finops_kg.sparql.serve import Limits, serve
 
     serve(args.host, args.port, args.edition, tuple(args.data),
           Limits(seconds=args.timeout, rows=args.max_rows), cors=tuple(args.cors),
@@ -330,7 +332,8 @@ def _data_option(parser: argparse.ArgumentParser) -> None:
 
 def _run_query(args: argparse.Namespace) -> int:
     from finops_kg.errors import InputError
-    from finops_kg.query import catalogue, query
+    from finops_kg.sparql.catalogue import catalogue
+    from finops_kg.sparql.query import query
 
     if args.list:
         rows = [(q.name, q.title, ", ".join(
@@ -361,11 +364,11 @@ def _run_query(args: argparse.Namespace) -> int:
 
 
 def _write_result(result: Any, fmt: str) -> None:
-    from finops_kg.export import serialize
+    from finops_kg.graph.serialize import serialize
 
     if result.graph is not None:
         if fmt not in ("turtle", "table"):
-            raise FinopsKGError(f"a CONSTRUCT or DESCRIBE result is a graph: use --format turtle")
+            raise FinopsKGError("a CONSTRUCT or DESCRIBE result is a graph: use --format turtle")
         sys.stdout.buffer.write(serialize(result.graph, "turtle"))
         return
     if result.boolean is not None:
@@ -381,7 +384,7 @@ def _write_result(result: Any, fmt: str) -> None:
 
 def _run_diff(args: argparse.Namespace) -> int:
     from finops_kg.diff import diff_editions, to_graph, to_json, to_table
-    from finops_kg.export import serialize
+    from finops_kg.graph.serialize import serialize
 
     changes = diff_editions(args.old, args.new)
     if args.format == "table":
@@ -394,9 +397,9 @@ def _run_diff(args: argparse.Namespace) -> int:
 
 
 def _run_stats(args: argparse.Namespace) -> int:
-    from finops_kg.build import individuals_per_class
-    from finops_kg.load import load
-    from finops_kg.reason import entailments
+    from finops_kg.release.build import individuals_per_class
+    from finops_kg.release.dataset import load
+    from finops_kg.release.reason import entailments
     from finops_kg.stats import coverage, coverage_table, gap_table, gaps, to_json
 
     graph = load(args.edition)
@@ -417,7 +420,7 @@ def _run_stats(args: argparse.Namespace) -> int:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from finops_kg.build import build
+    from finops_kg.release.build import build
 
     result = build(args.out, edition=args.edition, all_editions=args.all_editions)
     rows = [("triples (asserted)", result.asserted_triples),
@@ -436,8 +439,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from finops_kg.export import serialize
-    from finops_kg.validate import validate_files
+    from finops_kg.graph.serialize import serialize
+    from finops_kg.release.validate import validate_files
 
     report = validate_files(args.files, edition=args.edition)
     if args.format == "text":

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from rdflib import Graph, Node, URIRef
 
-from finops_kg import resources
-from finops_kg.engine import oxigraph_store, select
-from finops_kg.namespace import shorten
-from finops_kg.resources import query_title
+from finops_kg.graph import resources
+from finops_kg.graph.terms import oxigraph_store, select
+from finops_kg.graph.namespace import shorten
+from finops_kg.graph.resources import query_title
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from typing import Iterable
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from finops_kg import resources
+from finops_kg.graph import resources
 from finops_kg.errors import InputError
-from finops_kg.namespace import shorten
+from finops_kg.graph.namespace import shorten
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -65,7 +65,7 @@ class ValidationReport:
 
 def load_shapes() -> Graph:
     """Return the project's SHACL shapes as one graph."""
-    from finops_kg.load import parse_files
+    from finops_kg.graph.load import parse_files
 
     return parse_files(Graph(), resources.shape_files())
 
@@ -90,7 +90,8 @@ def validate(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
 
 def validate_files(paths: Iterable[str | Path], edition: str | None = None) -> ValidationReport:
     """Validate users' RDF files together with the ontology and, if given, an edition's data."""
-    from finops_kg.load import load, new_graph, parse_files
+    from finops_kg.release.dataset import load
+    from finops_kg.graph.load import new_graph, parse_files
 
     graph = load(edition) if edition else parse_files(new_graph(), resources.ontology_files())
     parse_files(graph, paths)

@@ -25,14 +25,16 @@ import pyoxigraph
 from rdflib import Variable
 from rdflib.query import Result
 
-from finops_kg.engine import to_rdflib
+from finops_kg.graph.terms import to_rdflib
 from finops_kg.errors import FinopsKGError
-from finops_kg.export import write_atomic
-from finops_kg.load import DEFAULT_EDITION
-from finops_kg.query import (OxigraphRunner, QueryError, QueryResult, bind_parameters,
-                             cache_dir, catalogue, default_graph_sources, find, is_boolean,
-                             keywords_outside_literals, one_line, oxigraph_dataset,
-                             oxigraph_error_position, refuse_service, with_values)
+from finops_kg.graph.serialize import write_atomic
+from finops_kg.graph.load import DEFAULT_EDITION
+from finops_kg.sparql.query import OxigraphRunner, is_boolean, one_line, oxigraph_error_position
+from finops_kg.sparql.catalogue import QueryError, catalogue, find
+from finops_kg.sparql.results import QueryResult
+from finops_kg.sparql.binding import (bind_parameters, keywords_outside_literals, refuse_service,
+                                      with_values)
+from finops_kg.release.dataset import cache_dir, default_graph_sources, oxigraph_dataset
 
 RESULT_TYPES = {  # media type -> pyoxigraph QueryResultsFormat name
     "application/sparql-results+json": "JSON",

@@ -17,9 +17,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from finops_kg.errors import FinopsKGError
-from finops_kg.namespace import FO
-from finops_kg.network import to_networkx
-from finops_kg.style import DARK, DOMAIN_COLOURS, LIGHT, NEUTRAL, domain_colours, text_colour
+from finops_kg.graph.namespace import FO
+from finops_kg.views.network import to_networkx
+from finops_kg.views.style import DARK, DOMAIN_COLOURS, LIGHT, NEUTRAL, domain_colours, text_colour
 
 KINDS = ("matrix", "network", "domains", "persona", "capability")
 FORMATS = {"matrix": (".svg", ".png"), "domains": (".svg", ".png"), "network": (".html",),
@@ -176,7 +176,7 @@ def domains_figure(graph: Graph):
 def ego(graph: Graph, kind: str, name: str, suffix: str = ".svg") -> bytes:
     """Draw one persona or capability with its neighbours in the capability-persona view."""
     if suffix == ".mmd":
-        from finops_kg.network import write_mermaid
+        from finops_kg.views.network import write_mermaid
 
         return write_mermaid(_ego_network(graph, kind, name, to_networkx(graph)))
     return _figure_bytes(ego_figure(graph, kind, name), suffix)
@@ -326,7 +326,7 @@ def draw(kind: str, graph: Graph, out: Path, name: str | None = None,
     if kind == "domains":
         return domains(graph, suffix)
     if kind == "network":
-        from finops_kg.explorer import explorer_html
+        from finops_kg.views.explorer import explorer_html
 
         return explorer_html(editions or {"2026": graph})
     if not name:

@@ -1,4 +1,4 @@
-"""Load the ontology and one edition of the Framework into an rdflib graph."""
+"""Parse the ontology, an edition's data and users' RDF files into rdflib graphs."""
 
 from __future__ import annotations
 
@@ -10,32 +10,16 @@ from rdflib import Graph, URIRef
 from rdflib.store import Store
 from rdflib.util import guess_format
 
-from finops_kg import resources
+from finops_kg.graph import resources
 from finops_kg.errors import InputError, UnknownEditionError
-from finops_kg.namespace import FID, PREFIXES
+from finops_kg.graph.namespace import FID, PREFIXES
 
 DEFAULT_EDITION = "2026"
 
 
-def load(
-    edition: str = DEFAULT_EDITION,
-    inferred: bool = False,
-    into: Graph | Store | None = None,
-) -> Graph:
-    """Return the ontology plus one edition's individuals, optionally with their entailments."""
-    graph = _target_graph(into)
-    for path in source_files(edition):
-        parse_file(graph, path)
-    if inferred:
-        from finops_kg.reason import entailments
-
-        graph += entailments(graph)
-    return graph
-
-
 def load_ontology(into: Graph | Store | None = None) -> Graph:
     """Return the ontology and its alignments alone, without any edition's individuals."""
-    return parse_files(_target_graph(into), resources.ontology_files())
+    return parse_files(target_graph(into), resources.ontology_files())
 
 
 def edition_graph_iri(edition: str) -> URIRef:
@@ -93,23 +77,6 @@ def parse_files(graph: Graph, paths: Iterable[str | Path]) -> Graph:
     return graph
 
 
-SSSOM_SUFFIX = ".sssom.tsv"
-
-
-def parse_user_data(graph: Graph, paths: Iterable[str | Path],
-                    edition: str = DEFAULT_EDITION) -> Graph:
-    """Add a user's files to graph: RDF is parsed, an SSSOM set is checked and applied as SKOS."""
-    for path in paths:
-        if str(path).endswith(SSSOM_SUFFIX):
-            from finops_kg.mapping import apply
-
-            for _, mapped in apply([path], edition=edition):
-                graph += mapped
-        else:
-            parse_file(graph, path)
-    return graph
-
-
 def new_graph(store: Store | str = "default") -> Graph:
     """Return an empty graph with the project's prefixes bound."""
     graph = Graph(store=store, bind_namespaces="none")
@@ -118,7 +85,8 @@ def new_graph(store: Store | str = "default") -> Graph:
     return graph
 
 
-def _target_graph(into: Graph | Store | None) -> Graph:
+def target_graph(into: Graph | Store | None) -> Graph:
+    """Return into as a graph (a new one for None, a graph over a store), prefixes bound."""
     if into is None:
         return new_graph()
     if isinstance(into, Graph):

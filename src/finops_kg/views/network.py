@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from finops_kg.errors import FinopsKGError
-from finops_kg.namespace import FID, FO
+from finops_kg.graph.namespace import FID, FO
 
 VIEWS = ("capability-persona", "domain-capability", "capability-flow", "kpi-capability", "full")
 

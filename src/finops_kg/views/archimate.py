@@ -20,7 +20,7 @@ ArchiMate tools such as Archi exchange models. The mapping:
 
 Every relationship above is permitted by the relationship tables of ArchiMate 3.1 (Appendix B);
 `ALLOWED` records the table cells that were checked. Deprecated individuals (owl:deprecated) are
-left out, as in the property-graph views of `finops_kg.network`.
+left out, as in the property-graph views of `finops_kg.views.network`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from finops_kg.namespace import FO
+from finops_kg.graph.namespace import FO
 
 ARCHIMATE_NS = "http://www.opengroup.org/xsd/archimate/3.0/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"

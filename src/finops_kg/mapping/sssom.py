@@ -279,14 +279,14 @@ def _framework_terms(edition: str) -> tuple[frozenset[str], frozenset[URIRef]]:
     """Return the Framework's subjects and its OWL classes, loaded once per edition."""
     from rdflib.namespace import OWL, RDF
 
-    from finops_kg.load import load
+    from finops_kg.graph.load import new_graph, parse_files, source_files
 
-    graph = load(edition)
+    graph = parse_files(new_graph(), source_files(edition))
     return frozenset(_subjects(graph)), frozenset(graph.subjects(RDF.type, OWL.Class))
 
 
 def _target_graph(target: str | Path) -> Graph:
-    from finops_kg.load import parse_file
+    from finops_kg.graph.load import parse_file
 
     return parse_file(Graph(), target)
 
@@ -297,7 +297,7 @@ def apply(paths: Iterable[str | Path], as_owl: bool = False,
     from rdflib import Literal
     from rdflib.namespace import DCTERMS, OWL, PROV, RDF
 
-    from finops_kg.load import new_graph
+    from finops_kg.graph.load import new_graph
 
     classes = _framework_terms(edition)[1]
     named = []
@@ -338,8 +338,8 @@ def curated_graphs() -> list[tuple[URIRef, Graph]]:
     """
     from rdflib.namespace import RDF, SKOS
 
-    from finops_kg import resources
-    from finops_kg.load import parse_file
+    from finops_kg.graph import resources
+    from finops_kg.graph.load import parse_file
 
     graphs = apply(resources.mapping_set_files())
     for path in resources.mapping_vocabulary_files():
@@ -354,7 +354,7 @@ def curated_rows_by_subject(edition: str = "2026") -> dict[URIRef, list[dict]]:
     Each row keeps its columns as written, plus "mapping_set", the set's file name without
     .sssom.tsv, so that a reader can show the reason and confidence the RDF leaves out.
     """
-    from finops_kg import resources
+    from finops_kg.graph import resources
 
     by_subject: dict[URIRef, list[dict]] = defaultdict(list)
     for path in resources.mapping_set_files():
@@ -386,7 +386,7 @@ def import_csv(path: str | Path, set_id: str, license: str = UNSPECIFIED_LICENSE
     from sssom.util import MappingSetDataFrame
     from sssom.writers import write_table
 
-    from finops_kg.namespace import PREFIXES
+    from finops_kg.graph.namespace import PREFIXES
 
     path = Path(path)
     converter = Converter.from_prefix_map({**PREFIXES, "semapv": SEMAPV, **(prefixes or {})})

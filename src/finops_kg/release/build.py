@@ -10,9 +10,9 @@ from rdflib.namespace import OWL, RDF
 
 from finops_kg.errors import OutputError
 from finops_kg.forked import ForkedTask
-from finops_kg.hygiene import HygieneCheck
-from finops_kg.namespace import FO, ONTOLOGY_IRI, shorten
-from finops_kg.validate import ValidationReport
+from finops_kg.release.hygiene import HygieneCheck
+from finops_kg.graph.namespace import FO, ONTOLOGY_IRI, shorten
+from finops_kg.release.validate import ValidationReport
 
 RELEASE_NAME = "finops-kg"
 INFERRED_NAME = "finops-kg-inferred"
@@ -91,15 +91,16 @@ def build(out_dir: str | Path = "dist", edition: str = "2026",
 
 
 def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
-    from finops_kg import resources
-    from finops_kg.derive import derive, derived_graph_iri
-    from finops_kg.export import (canonical, serialize, serialize_canonical, serialize_trig,
-                                  write_atomic)
-    from finops_kg.hygiene import run_hygiene_checks
-    from finops_kg.load import (check_edition, edition_graph_iri, load, load_edition_data,
-                                load_ontology)
-    from finops_kg.mapping import curated_graphs
-    from finops_kg.reason import entailments
+    from finops_kg.graph import resources
+    from finops_kg.release.derive import derive, derived_graph_iri
+    from finops_kg.graph.serialize import (canonical, serialize, serialize_canonical,
+                                           serialize_trig, write_atomic)
+    from finops_kg.release.hygiene import run_hygiene_checks
+    from finops_kg.graph.load import (check_edition, edition_graph_iri, load_edition_data,
+                                      load_ontology)
+    from finops_kg.release.dataset import load
+    from finops_kg.mapping.sssom import curated_graphs
+    from finops_kg.release.reason import entailments
 
     check_edition(edition)
     _check_writable(out_dir)
@@ -182,9 +183,9 @@ def individuals_per_class(*graphs: Graph) -> list[tuple[str, int]]:
 
 
 def _validate_and_render_jsonld(editions: list[str], main: str) -> tuple[dict, bytes]:
-    from finops_kg.export import serialize
-    from finops_kg.load import load
-    from finops_kg.validate import validate
+    from finops_kg.graph.serialize import serialize
+    from finops_kg.release.dataset import load
+    from finops_kg.release.validate import validate
 
     found, jsonld = {}, b""
     for edition in editions:

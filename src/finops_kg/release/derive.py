@@ -10,9 +10,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from finops_kg import resources
-from finops_kg.engine import construct, oxigraph_store
-from finops_kg.namespace import FID
+from finops_kg.graph import resources
+from finops_kg.graph.terms import construct, oxigraph_store
+from finops_kg.graph.namespace import FID
 
 
 def derived_graph_iri(edition: str) -> URIRef:
@@ -22,7 +22,7 @@ def derived_graph_iri(edition: str) -> URIRef:
 
 def derive(graph: Graph, edition: str) -> Graph:
     """Return the relationships derived from one edition's graph, with their provenance."""
-    from finops_kg.load import new_graph
+    from finops_kg.graph.load import new_graph
 
     graph_iri = derived_graph_iri(edition)
     derived = new_graph()

@@ -12,7 +12,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from finops_kg.errors import OutputError
-from finops_kg.namespace import PREFIXES
+from finops_kg.graph.namespace import PREFIXES
 
 # File extension and rdflib serializer name of each RDF format for one graph.
 RDF_FORMATS = {
@@ -25,7 +25,7 @@ RDF_FORMATS = {
 
 def canonical(graph: Graph) -> Graph:
     """Return a copy of graph whose blank nodes have stable, content-derived names."""
-    from finops_kg.load import new_graph
+    from finops_kg.graph.load import new_graph
 
     if not any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph):
         return graph  # nothing to rename: serialisers sort their output themselves
@@ -94,70 +94,11 @@ class _OrderedGraph(Graph):
                            key=lambda pair: (pair[0].n3(), pair[1].n3())))
 
 
-EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "trig", "graphml", "gexf", "dot", "mermaid",
-                  "cytoscape-json", "csv", "archimate")
-_EXTENSIONS = {"turtle": (".ttl",), "jsonld": (".jsonld", ".json"), "nt": (".nt",),
-               "xml": (".rdf", ".xml", ".owl"), "trig": (".trig",), "graphml": (".graphml",),
-               "gexf": (".gexf",), "dot": (".dot", ".gv"), "mermaid": (".mmd", ".mermaid", ".md"),
-               "cytoscape-json": (".json", ".cyjs"), "csv": (".csv",),
-               "archimate": (".xml",)}
-
-
-def export(format: str, edition: str = "2026", view: str = "capability-persona") -> bytes:
-    """Return one edition in an RDF, graph or tabular format; graph formats show one view."""
-    from finops_kg.load import load
-
-    check_format(format)
-    if format == "trig":
-        return serialize_trig(dataset_graphs())
-    graph = load(edition)
-    if format in RDF_FORMATS:
-        return serialize(graph, format)
-    if format == "archimate":
-        from finops_kg.archimate import archimate_xml
-
-        return archimate_xml(graph)
-    from finops_kg.network import GRAPH_WRITERS, to_networkx
-
-    return GRAPH_WRITERS[format][1](to_networkx(graph, view))
-
-
-def check_format(format: str) -> None:
-    """Refuse a format that export does not write, listing those it does."""
-    if format not in EXPORT_FORMATS:
-        raise OutputError(f"unknown format {format!r}; the formats are: {', '.join(EXPORT_FORMATS)}")
-
-
-def check_extension(path: Path, format: str) -> None:
-    """Refuse an output path whose extension does not fit the format."""
-    allowed = _EXTENSIONS[format]
-    if path.suffix.lower() not in allowed:
-        raise OutputError(f"{path}: a {format} file should end in {' or '.join(allowed)}")
-
-
-def dataset_graphs() -> list[tuple[URIRef, Graph]]:
-    """Return the ontology, every edition, every derived graph and the curated mapping sets with
-    their vocabularies, as named graphs."""
-    from finops_kg import resources
-    from finops_kg.derive import derive, derived_graph_iri
-    from finops_kg.load import edition_graph_iri, load_edition_data, load_ontology
-    from finops_kg.mapping import curated_graphs
-    from finops_kg.namespace import ONTOLOGY_IRI
-
-    ontology = load_ontology()
-    named = [(URIRef(ONTOLOGY_IRI), ontology)]
-    for edition in resources.available_editions():
-        data = load_edition_data(edition)
-        named.append((edition_graph_iri(edition), data))
-        named.append((derived_graph_iri(edition), derive(data, edition)))
-    return named + curated_graphs()
-
-
 def jsonld_context() -> dict:
     """Return the project's JSON-LD context: prefixes and plain names such as label, inDomain."""
     import json
 
-    from finops_kg import resources
+    from finops_kg.graph import resources
     from finops_kg.errors import InputError
 
     path = resources.jsonld_context_file()
@@ -171,7 +112,7 @@ def jsonld_context() -> dict:
 
 def serialize_trig(graphs: list[tuple[URIRef, Graph]]) -> bytes:
     """Return named graphs as one TriG document, in the given order, deterministically."""
-    from finops_kg.load import new_graph
+    from finops_kg.graph.load import new_graph
 
     shared = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in sorted(PREFIXES.items())]
     lines = list(shared)

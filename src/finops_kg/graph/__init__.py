@@ -1,0 +1,1 @@
+"""The bottom layer: namespaces, resource files, RDF terms, loading and serialising graphs."""

@@ -1,0 +1,1 @@
+"""SSSOM mapping sets: read, check, apply and import them."""

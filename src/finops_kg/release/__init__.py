@@ -1,0 +1,1 @@
+"""Make a release: reason, validate, check hygiene, derive, assemble the dataset, build files."""

@@ -1,0 +1,151 @@
+"""Bind a catalogue query's parameters as RDF terms: labels resolved, values in a VALUES block."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Iterable
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from finops_kg.graph import resources
+from finops_kg.graph.namespace import PREFIXES, shorten
+
+from finops_kg.release.dataset import edition_graph
+from finops_kg.sparql.catalogue import CatalogueQuery, Parameter, QueryError
+
+_STRINGS_IRIS_COMMENTS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*')
+
+
+# ---------------------------------------------------------------------------
+# Binding parameters
+# ---------------------------------------------------------------------------
+
+def bind_parameters(query: CatalogueQuery, values: dict[str, str],
+                    labels: "LabelIndex") -> dict[str, Any]:
+    """Turn the user's text values into RDF terms, applying defaults and resolving labels."""
+    known = {p.name: p for p in query.parameters}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        expected = ", ".join(known) or "none"
+        raise QueryError(f"query {query.name} has no parameter {unknown[0]!r}; "
+                         f"its parameters are: {expected}")
+    bound = {}
+    for parameter in query.parameters:
+        raw = values.get(parameter.name, parameter.default)
+        if raw is None:
+            raise QueryError(f"query {query.name} needs parameter {parameter.name} "
+                             f"({parameter.type}), for example --param "
+                             f"{parameter.name}={parameter.example!r}")
+        bound[parameter.name] = _to_term(parameter, str(raw), labels, query.name)
+    return bound
+
+
+def _to_term(parameter: Parameter, raw: str, labels: "LabelIndex", query_name: str) -> Any:
+    kind = parameter.type
+    if kind == "edition":
+        editions = resources.available_editions()
+        year = raw.rsplit("/", 1)[-1]
+        if year not in editions:
+            raise QueryError(f"parameter {parameter.name}: unknown edition {raw!r}; "
+                             f"the editions are: {', '.join(editions)}")
+        return edition_graph(year)
+    if kind == "string":
+        return Literal(raw)
+    if kind in ("integer", "decimal"):
+        try:
+            number = int(raw) if kind == "integer" else float(raw)
+        except ValueError:
+            raise QueryError(f"parameter {parameter.name} of query {query_name} must be "
+                             f"an {kind}, not {raw!r}") from None
+        return Literal(number, datatype=XSD.integer if kind == "integer" else XSD.decimal)
+    return labels.resolve(raw, kind, parameter.name)
+
+
+class LabelIndex:
+    """Names of the individuals of each class, to resolve a label, CURIE or IRI to one IRI."""
+
+    _QUERY = """
+        PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?thing ?class ?label WHERE {
+          GRAPH ?g { ?thing rdf:type ?class . ?thing skos:prefLabel|skos:altLabel|rdfs:label ?label }
+        }"""
+
+    def __init__(self, rows: Iterable[tuple[Any, Any, Any]]) -> None:
+        self.by_class: dict[str, dict[str, set[str]]] = {}
+        self.members: dict[str, set[str]] = {}
+        for thing, cls, label in rows:
+            self.members.setdefault(str(cls), set()).add(str(thing))
+            self.by_class.setdefault(str(cls), {}).setdefault(
+                str(label).casefold(), set()).add(str(thing))
+
+    def resolve(self, raw: str, class_curie: str, name: str) -> URIRef:
+        """Return the one individual of the class that raw names, or fail with close matches."""
+        cls = _expand(class_curie)
+        members = self.members.get(cls, set())
+        iri = _expand(raw) if ":" in raw and " " not in raw else None
+        if iri is not None:
+            if iri not in members:
+                raise QueryError(f"parameter {name}: {raw} is not a {class_curie} of the graph")
+            return URIRef(iri)
+        names = self.by_class.get(cls, {})
+        found = names.get(raw.casefold(), set())
+        if len(found) == 1:
+            return URIRef(next(iter(found)))
+        if len(found) > 1:
+            choices = ", ".join(sorted(shorten(f) for f in found))
+            raise QueryError(f"parameter {name}: {raw!r} names several {class_curie}: {choices}")
+        close = difflib.get_close_matches(raw.casefold(), list(names), n=3, cutoff=0.5)
+        hint = f"; close matches: {', '.join(repr(c) for c in close)}" if close else ""
+        raise QueryError(f"parameter {name}: no {class_curie} is called {raw!r}{hint}")
+
+
+def _expand(value: str) -> str:
+    if value.startswith(("http://", "https://", "urn:")):
+        return value
+    prefix, _, local = value.partition(":")
+    if prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return value
+
+
+def with_values(text: str, bindings: dict[str, Any]) -> str:
+    """Return the query with a VALUES block that binds its parameters to RDF terms.
+
+    The block opens the query's outermost WHERE group, so the engine binds the parameters before
+    it evaluates the rest (Virtuoso also rejects a trailing VALUES on an unprojected variable).
+    Each term is written in its N-Triples form, which escapes any quote, so a value can never
+    change the query's structure. A query without a WHERE keyword gets a trailing VALUES clause.
+    """
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    block = f"VALUES ({names}) {{ ({terms}) }}"
+    # Strings, IRIs and comments are blanked out at the same length, so positions still hold.
+    bare = keywords_outside_literals(text, keep_length=True)
+    where = re.search(r"\bWHERE\s*\{", bare, re.I)
+    if where is None:
+        return f"{text.rstrip()}\n{block}\n"
+    return f"{text[:where.end()]}\n  {block}{text[where.end():]}"
+
+
+def refuse_service(text: str) -> None:
+    """Refuse a query that calls another endpoint with SERVICE: nothing leaves the machine unasked."""
+    if re.search(r"\bSERVICE\b", keywords_outside_literals(text), re.I):
+        raise QueryError("SERVICE is refused: it would send a request off this machine "
+                         "(pass --allow-service to permit it)")
+
+
+
+def keywords_outside_literals(text: str, keep_length: bool = False) -> str:
+    """Return the query text without strings, IRIs and comments, to look for keywords safely."""
+    if keep_length:
+        return _STRINGS_IRIS_COMMENTS.sub(lambda match: " " * len(match.group(0)), text)
+    return _STRINGS_IRIS_COMMENTS.sub(" ", text)
+
+

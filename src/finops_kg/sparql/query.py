@@ -1,0 +1,152 @@
+"""The SPARQL query catalogue: find a query, bind its parameters as RDF terms, run it anywhere.
+
+Catalogue queries live under queries/ as one .rq file each, with a header that names their
+title, description, parameters and columns. They run on a dataset of named graphs: the ontology,
+and one graph per edition holding its individuals and their OWL 2 RL entailments. The default
+engine is an in-memory Oxigraph store; rdflib and any SPARQL 1.1 endpoint give the same rows.
+"""
+
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+from rdflib import Graph
+
+from finops_kg.graph.load import DEFAULT_EDITION
+
+from finops_kg.release.dataset import oxigraph_dataset, rdflib_dataset
+from finops_kg.sparql.binding import (LabelIndex, bind_parameters, refuse_service, with_values)
+from finops_kg.sparql.catalogue import CatalogueQuery, QueryError, find
+from finops_kg.sparql.results import QueryResult
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+# ---------------------------------------------------------------------------
+# Running
+# ---------------------------------------------------------------------------
+
+def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None = None,
+          data: Sequence[str | Path] = (), edition: str | None = None,
+          allow_service: bool = False, **params: str) -> QueryResult:
+    """Run a catalogue query by name, or SPARQL text, with parameters given as text values.
+
+    The default graph is the union of the ontology and the edition's graph (the current edition
+    unless edition is given); every edition, derived graph and mapping set is a named graph.
+    SERVICE, which makes the engine call another endpoint, is refused unless allow_service.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name_or_text):  # not a name: SPARQL text
+        entry = CatalogueQuery("(text)", "", "", (), (), name_or_text)
+    else:
+        entry = find(name_or_text)
+    if not allow_service:
+        refuse_service(entry.text)
+    if edition is not None and any(p.name == "edition" for p in entry.parameters):
+        params.setdefault("edition", edition)
+    if endpoint:
+        from finops_kg.sparql.remote import RemoteStore
+
+        runner: Any = RemoteStore(endpoint)
+    elif engine == "oxigraph":
+        runner = OxigraphRunner(oxigraph_dataset(data, edition or DEFAULT_EDITION))
+    elif engine == "rdflib":
+        runner = RdflibRunner(rdflib_dataset(data, edition or DEFAULT_EDITION))
+    else:
+        raise QueryError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
+    bindings = bind_parameters(entry, params, runner.labels()) if entry.parameters else {}
+    return runner.run(entry.text, bindings)
+
+
+class OxigraphRunner:
+    """Runs queries on a pyoxigraph Store, with results as rdflib terms."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def labels(self) -> LabelIndex:
+        """Return the names of the store's individuals, to resolve parameter labels."""
+        from finops_kg.graph.terms import to_rdflib
+
+        return LabelIndex((to_rdflib(r[0]), to_rdflib(r[1]), to_rdflib(r[2]))
+                          for r in self.store.query(LabelIndex._QUERY))
+
+    def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
+        """Run a query with its parameters bound by a VALUES block."""
+        import pyoxigraph
+
+        from finops_kg.graph.terms import to_rdflib
+
+        try:
+            answer = self.store.query(with_values(text, bindings))
+            if is_boolean(answer):
+                return QueryResult(boolean=bool(answer))
+            if isinstance(answer, pyoxigraph.QueryTriples):
+                graph = Graph()
+                for triple in answer:
+                    graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                               to_rdflib(triple.object)))
+                return QueryResult(graph=graph)
+            columns = [v.value for v in answer.variables]
+            rows = [tuple(to_rdflib(row[i]) for i in range(len(columns))) for row in answer]
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {oxigraph_error_position(str(error))}") from None
+        except (OSError, RuntimeError, ValueError) as error:
+            # Results stream lazily: a failing SERVICE call or a type error surfaces while
+            # iterating, so the rows are read inside this block.
+            raise QueryError(f"the query failed: {one_line(error)}") from None
+        return QueryResult(columns=columns, rows=rows)
+
+
+class RdflibRunner:
+    """Runs queries on an rdflib Dataset."""
+
+    def __init__(self, dataset: Any) -> None:
+        self.dataset = dataset
+
+    def labels(self) -> LabelIndex:
+        """Return the names of the dataset's individuals, to resolve parameter labels."""
+        return LabelIndex(self.dataset.query(LabelIndex._QUERY))
+
+    def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
+        """Run a query with its parameters bound by a VALUES block."""
+        from pyparsing import ParseException
+
+        try:
+            answer = self.dataset.query(with_values(text, bindings))
+            if answer.type == "ASK":
+                return QueryResult(boolean=bool(answer.askAnswer))
+            if answer.type in ("CONSTRUCT", "DESCRIBE"):
+                return QueryResult(graph=answer.graph)
+            columns = [str(v) for v in answer.vars]
+            rows = [tuple(row) for row in answer]  # evaluated lazily: errors surface here
+        except ParseException as error:
+            raise QueryError(f"SPARQL syntax error at line {error.lineno}, column {error.col}: "
+                             f"{error.msg}") from None
+        except Exception as error:  # rdflib raises bare Exceptions, e.g. from a SERVICE call
+            raise QueryError(f"the query failed: {one_line(error)}") from None
+        return QueryResult(columns=columns, rows=rows)
+
+
+def is_boolean(answer: Any) -> bool:
+    """Return True for the answer of an ASK query (a QueryBoolean since pyoxigraph 0.5)."""
+    import pyoxigraph
+
+    return isinstance(answer, (bool, pyoxigraph.QueryBoolean))
+
+
+def one_line(error: BaseException) -> str:
+    """Return the first line of an engine's error message, or the error's type."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def oxigraph_error_position(message: str) -> str:
+    match = re.match(r"error at (\d+):(\d+): (.*)", message)
+    if match:
+        return f"line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
+    return message
+
+
