@@ -23,7 +23,8 @@ import time
 
 from finops_kg.sparql.query import OxigraphRunner, RdflibRunner
 from finops_kg.sparql.catalogue import catalogue
-from finops_kg.release.dataset import oxigraph_dataset, rdflib_dataset
+from finops_kg.release.compiled import oxigraph_dataset
+from finops_kg.release.dataset import rdflib_dataset
 
 
 def say(message: str) -> None:

@@ -12,9 +12,9 @@ from rdflib.util import guess_format
 
 from finops_kg.graph import resources
 from finops_kg.errors import InputError, UnknownEditionError
-from finops_kg.graph.namespace import FID, PREFIXES
+from finops_kg.graph.iris import DEFAULT_EDITION, edition_iri
+from finops_kg.graph.namespace import PREFIXES
 
-DEFAULT_EDITION = "2026"
 
 
 def load_ontology(into: Graph | Store | None = None) -> Graph:
@@ -24,7 +24,7 @@ def load_ontology(into: Graph | Store | None = None) -> Graph:
 
 def edition_graph_iri(edition: str) -> URIRef:
     """Return the IRI of an edition's named graph, which is also the edition's own IRI."""
-    return FID[f"edition/{edition}"]
+    return URIRef(edition_iri(edition))
 
 
 def load_edition_data(edition: str = DEFAULT_EDITION) -> Graph:

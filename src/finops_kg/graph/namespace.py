@@ -5,37 +5,12 @@ from __future__ import annotations
 from rdflib import Namespace
 
 from finops_kg.graph._fo import FO
+from finops_kg.graph.iris import (FO_IRI, ID_IRI, ONTOLOGY_IRI, PREFIXES,  # noqa: F401 (re-exported)
+                                  shorten)
 
-FID = Namespace("https://w3id.org/finops-kg/id/")
-ONTOLOGY_IRI = "https://w3id.org/finops-kg/ontology"
+FID = Namespace(ID_IRI)
 
-PREFIXES = {
-    "fo": str(FO),
-    "fid": str(FID),
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "unit": "http://qudt.org/vocab/unit/",
-    "vann": "http://purl.org/vocab/vann/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
-
-
-def shorten(iri: str) -> str:
-    """Return iri as prefix:local with the project's prefixes, or <iri> when none applies."""
-    for prefix, namespace in _BY_LENGTH:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return f"<{iri}>"
+assert str(FO) == FO_IRI, "the ontology's namespace and iris.FO_IRI must agree"
 
 
 def write_defined_namespace() -> None:

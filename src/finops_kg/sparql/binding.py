@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import difflib
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+import pyoxigraph
 
 from finops_kg.graph import resources
-from finops_kg.graph.namespace import PREFIXES, shorten
+from finops_kg.graph.iris import PREFIXES, edition_iri, shorten
 
-from finops_kg.release.dataset import edition_graph
 from finops_kg.sparql.catalogue import CatalogueQuery, Parameter, QueryError
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _STRINGS_IRIS_COMMENTS = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*')
@@ -51,16 +52,19 @@ def _to_term(parameter: Parameter, raw: str, labels: "LabelIndex", query_name: s
         if year not in editions:
             raise QueryError(f"parameter {parameter.name}: unknown edition {raw!r}; "
                              f"the editions are: {', '.join(editions)}")
-        return edition_graph(year)
+        return pyoxigraph.NamedNode(edition_iri(year))
     if kind == "string":
-        return Literal(raw)
+        return pyoxigraph.Literal(raw)
     if kind in ("integer", "decimal"):
         try:
-            number = int(raw) if kind == "integer" else float(raw)
-        except ValueError:
+            number = Decimal(raw.strip())
+            if not number.is_finite() or (kind == "integer" and number != int(number)):
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
             raise QueryError(f"parameter {parameter.name} of query {query_name} must be "
                              f"an {kind}, not {raw!r}") from None
-        return Literal(number, datatype=XSD.integer if kind == "integer" else XSD.decimal)
+        lexical = str(int(number)) if kind == "integer" else format(number, "f")
+        return pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(XSD + kind))
     return labels.resolve(raw, kind, parameter.name)
 
 
@@ -83,7 +87,7 @@ class LabelIndex:
             self.by_class.setdefault(str(cls), {}).setdefault(
                 str(label).casefold(), set()).add(str(thing))
 
-    def resolve(self, raw: str, class_curie: str, name: str) -> URIRef:
+    def resolve(self, raw: str, class_curie: str, name: str) -> Any:
         """Return the one individual of the class that raw names, or fail with close matches."""
         cls = _expand(class_curie)
         members = self.members.get(cls, set())
@@ -91,11 +95,11 @@ class LabelIndex:
         if iri is not None:
             if iri not in members:
                 raise QueryError(f"parameter {name}: {raw} is not a {class_curie} of the graph")
-            return URIRef(iri)
+            return pyoxigraph.NamedNode(iri)
         names = self.by_class.get(cls, {})
         found = names.get(raw.casefold(), set())
         if len(found) == 1:
-            return URIRef(next(iter(found)))
+            return pyoxigraph.NamedNode(next(iter(found)))
         if len(found) > 1:
             choices = ", ".join(sorted(shorten(f) for f in found))
             raise QueryError(f"parameter {name}: {raw!r} names several {class_curie}: {choices}")
@@ -118,13 +122,13 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
 
     The block opens the query's outermost WHERE group, so the engine binds the parameters before
     it evaluates the rest (Virtuoso also rejects a trailing VALUES on an unprojected variable).
-    Each term is written in its N-Triples form, which escapes any quote, so a value can never
-    change the query's structure. A query without a WHERE keyword gets a trailing VALUES clause.
+    Each term (an Oxigraph or an rdflib one) is written in its N-Triples form, which escapes any
+    quote, so a value can never change the query's structure. A query without a WHERE keyword gets a trailing VALUES clause.
     """
     if not bindings:
         return text
     names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
+    terms = " ".join(term.n3() if hasattr(term, "n3") else str(term) for term in bindings.values())
     block = f"VALUES ({names}) {{ ({terms}) }}"
     # Strings, IRIs and comments are blanked out at the same length, so positions still hold.
     bare = keywords_outside_literals(text, keep_length=True)

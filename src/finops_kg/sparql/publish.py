@@ -43,7 +43,8 @@ def dataset_graphs(editions: list[str], data: Sequence[str | Path] = (),
     """
     from finops_kg.release.dataset import parse_user_data
     from finops_kg.graph.namespace import ONTOLOGY_IRI
-    from finops_kg.release.dataset import dataset_quads, default_graph_sources, edition_graph
+    from finops_kg.release.compiled import default_graph_sources
+    from finops_kg.release.dataset import dataset_quads, edition_graph
     from finops_kg.graph.resources import available_editions
 
     dataset = Dataset()
@@ -59,7 +60,7 @@ def dataset_graphs(editions: list[str], data: Sequence[str | Path] = (),
     if default_graph:
         union = Graph()
         for source in default_graph_sources(data_edition):
-            union += dataset.graph(source)
+            union += dataset.graph(URIRef(source))
         graphs.insert(0, (None, union))
     return graphs
 

@@ -13,11 +13,11 @@ import re
 from pathlib import Path
 from typing import Any, Sequence
 
-from rdflib import Graph
+import pyoxigraph
 
-from finops_kg.graph.load import DEFAULT_EDITION
+from finops_kg.graph.iris import DEFAULT_EDITION
 
-from finops_kg.release.dataset import oxigraph_dataset, rdflib_dataset
+from finops_kg.release.compiled import oxigraph_dataset
 from finops_kg.sparql.binding import (LabelIndex, bind_parameters, refuse_service, with_values)
 from finops_kg.sparql.catalogue import CatalogueQuery, QueryError, find
 from finops_kg.sparql.results import QueryResult
@@ -53,6 +53,8 @@ def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None =
     elif engine == "oxigraph":
         runner = OxigraphRunner(oxigraph_dataset(data, edition or DEFAULT_EDITION))
     elif engine == "rdflib":
+        from finops_kg.release.dataset import rdflib_dataset
+
         runner = RdflibRunner(rdflib_dataset(data, edition or DEFAULT_EDITION))
     else:
         raise QueryError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
@@ -61,43 +63,41 @@ def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None =
 
 
 class OxigraphRunner:
-    """Runs queries on a pyoxigraph Store, with results as rdflib terms."""
+    """Runs queries on a pyoxigraph Store; rows stay Oxigraph terms until read as rdflib ones."""
 
     def __init__(self, store: Any) -> None:
         self.store = store
 
     def labels(self) -> LabelIndex:
         """Return the names of the store's individuals, to resolve parameter labels."""
-        from finops_kg.graph.terms import to_rdflib
-
-        return LabelIndex((to_rdflib(r[0]), to_rdflib(r[1]), to_rdflib(r[2]))
+        return LabelIndex((r[0].value, r[1].value, r[2].value)
                           for r in self.store.query(LabelIndex._QUERY))
 
     def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
         """Run a query with its parameters bound by a VALUES block."""
-        import pyoxigraph
-
-        from finops_kg.graph.terms import to_rdflib
-
         try:
             answer = self.store.query(with_values(text, bindings))
             if is_boolean(answer):
                 return QueryResult(boolean=bool(answer))
             if isinstance(answer, pyoxigraph.QueryTriples):
+                from rdflib import Graph
+
+                from finops_kg.graph.terms import to_rdflib
+
                 graph = Graph()
                 for triple in answer:
                     graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
                                to_rdflib(triple.object)))
                 return QueryResult(graph=graph)
             columns = [v.value for v in answer.variables]
-            rows = [tuple(to_rdflib(row[i]) for i in range(len(columns))) for row in answer]
+            cells = [tuple(row[i] for i in range(len(columns))) for row in answer]
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {oxigraph_error_position(str(error))}") from None
         except (OSError, RuntimeError, ValueError) as error:
             # Results stream lazily: a failing SERVICE call or a type error surfaces while
             # iterating, so the rows are read inside this block.
             raise QueryError(f"the query failed: {one_line(error)}") from None
-        return QueryResult(columns=columns, rows=rows)
+        return QueryResult(columns=columns, cells=cells)
 
 
 class RdflibRunner:
@@ -132,8 +132,6 @@ class RdflibRunner:
 
 def is_boolean(answer: Any) -> bool:
     """Return True for the answer of an ASK query (a QueryBoolean since pyoxigraph 0.5)."""
-    import pyoxigraph
-
     return isinstance(answer, (bool, pyoxigraph.QueryBoolean))
 
 

@@ -34,7 +34,7 @@ from finops_kg.sparql.catalogue import QueryError, catalogue, find
 from finops_kg.sparql.results import QueryResult
 from finops_kg.sparql.binding import (bind_parameters, keywords_outside_literals, refuse_service,
                                       with_values)
-from finops_kg.release.dataset import cache_dir, default_graph_sources, oxigraph_dataset
+from finops_kg.release.compiled import cache_dir, default_graph_sources, oxigraph_dataset
 
 RESULT_TYPES = {  # media type -> pyoxigraph QueryResultsFormat name
     "application/sparql-results+json": "JSON",

@@ -1,0 +1,41 @@
+"""The project's IRIs and prefixes as plain strings, for code that must start without rdflib."""
+
+from __future__ import annotations
+
+ONTOLOGY_IRI = "https://w3id.org/finops-kg/ontology"
+FO_IRI = "https://w3id.org/finops-kg/ontology#"
+ID_IRI = "https://w3id.org/finops-kg/id/"
+DEFAULT_EDITION = "2026"  # the current edition: the default of every command and function
+
+PREFIXES = {
+    "fo": FO_IRI,
+    "fid": ID_IRI,
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "unit": "http://qudt.org/vocab/unit/",
+    "vann": "http://purl.org/vocab/vann/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def edition_iri(edition: str) -> str:
+    """Return the IRI of an edition, which also names the edition's graph."""
+    return f"{ID_IRI}edition/{edition}"
+
+
+def shorten(iri: str) -> str:
+    """Return iri as prefix:local with the project's prefixes, or <iri> when none applies."""
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
