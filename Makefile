@@ -44,9 +44,9 @@ lock:
 	.venv-lock/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
 	  --generate-hashes --upgrade --quiet --output-file $(LOCK)
 
-# Regenerate src/finops_kg/_fo.py after adding or removing a term in ontology/finops-kg.ttl.
+# Regenerate src/finops_kg/graph/_fo.py after adding or removing a term in ontology/finops-kg.ttl.
 namespace: $(STAMP)
-	$(BIN)/python -c 'from finops_kg.namespace import write_defined_namespace as w; w()'
+	$(BIN)/python -c 'from finops_kg.graph.namespace import write_defined_namespace as w; w()'
 
 clean:
 	rm -rf $(VENV) .venv-latest .venv-lock $(OUT) .pytest_cache tests/artifacts

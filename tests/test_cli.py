@@ -205,12 +205,16 @@ def test_export_writes_a_view_atomically_and_refuses_bad_choices(tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.read_text().startswith("<graphml") and [p.name for p in tmp_path.iterdir()] == [
         "flow.graphml"]
-    assert_one_line_error(run("export", "--format", "png"),
-                          "unknown format 'png'; the formats are: turtle, jsonld, nt, xml, trig, "
-                          "graphml, gexf, dot, mermaid, cytoscape-json, csv, archimate")
-    assert_one_line_error(run("export", "--format", "dot", "--view", "pie"),
-                          "unknown view 'pie'; the views are: capability-persona, "
-                          "domain-capability, capability-flow, kpi-capability, full")
+    # formats and views are choices: argparse refuses them, listing what there is
+    for args, message in ((("--format", "png"), "argument --format: invalid choice: 'png' "
+                           "(choose from 'turtle', 'jsonld', 'nt', 'xml', 'trig', 'graphml', "
+                           "'gexf', 'dot', 'mermaid', 'cytoscape-json', 'csv', 'archimate')"),
+                          (("--format", "dot", "--view", "pie"), "argument --view: invalid "
+                           "choice: 'pie' (choose from 'capability-persona', 'domain-capability', "
+                           "'capability-flow', 'kpi-capability', 'full')")):
+        refused = run("export", *args)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr
+        assert refused.stderr.splitlines()[-1] == f"finops-kg export: error: {message}"
     assert_one_line_error(run("export", "--format", "csv", "--out", str(tmp_path / "m.json")),
                           f"{tmp_path / 'm.json'}: a csv file should end in .csv")
 
@@ -261,21 +265,141 @@ def test_service_is_refused_unless_allowed_and_then_fails_in_one_line(engine):
     assert allowed.stderr.count("\n") == 1
 
 
-def test_serve_checks_everything_before_it_announces(monkeypatch, capsys):
+def test_serve_checks_everything_before_it_announces():
     import socket
 
-    from finops_kg.cli import main
-
-    monkeypatch.setitem(sys.modules, "uvicorn", None)  # the serve extra is not installed
-    assert main(["serve", "--port", "0"]) == 2
-    assert capsys.readouterr().err == ("finops-kg: error: serving needs the serve extra: "
-                                       "pip install 'finops-kg[serve]'\n")
-    monkeypatch.delitem(sys.modules, "uvicorn")
+    # The serve extra missing: uvicorn cannot be imported.
+    no_extra = subprocess.run([sys.executable, "-c", "import sys; sys.modules['uvicorn'] = None; "
+                               "from finops_kg.cli import main; sys.exit(main(['serve', '--port', '0']))"],
+                              capture_output=True, text=True, timeout=120)
+    assert no_extra.returncode == 2
+    assert no_extra.stderr == ("finops-kg: error: serving needs the serve extra: "
+                               "pip install 'finops-kg[serve]'\n")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        assert main(["serve", "--port", str(port)]) == 2
-    error = capsys.readouterr().err
-    assert error.startswith(f"finops-kg: error: cannot listen on 127.0.0.1:{port}: ")
-    assert "serving" not in error and error.count("\n") == 1
+        busy = run("serve", "--port", str(port))
+    assert busy.returncode == 2
+    assert busy.stderr.startswith(f"finops-kg: error: cannot listen on 127.0.0.1:{port}: ")
+    assert "serving" not in busy.stderr and busy.stderr.count("\n") == 1
+
+
+# --- the command line explains itself -----------------------------------------------------------
+
+def _commands(parser, path=()):
+    """Every subcommand as (its words, its parser), map's actions included."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                sub.format_help()  # a command adds its arguments when first used
+                yield (*path, name), sub
+                yield from _commands(sub, (*path, name))
+
+
+def _examples(epilog: str) -> list[list[str]]:
+    import shlex
+
+    return [shlex.split(line, comments=True) for line in epilog.splitlines()
+            if line.startswith("  finops-kg ")]
+
+
+def test_every_command_has_a_description_and_examples_that_parse():
+    from finops_kg.cli import make_parser
+
+    commands = dict(_commands(make_parser()))
+    assert {("map", "list"), ("map", "check"), ("map", "apply"), ("map", "import-csv"),
+            ("build",), ("site",), ("serve",), ("stats",), ("diff",)} <= set(commands)
+    examples = _examples(make_parser().epilog)
+    for words, parser in commands.items():
+        assert parser.description, " ".join(words)
+        assert "finops-kg " in (parser.epilog or ""), " ".join(words)
+        assert all(example[1:len(words) + 1] == list(words)
+                   for example in _examples(parser.epilog)), " ".join(words)
+        examples += _examples(parser.epilog)
+    for example in examples:  # an example names only options that exist, with valid values
+        args = make_parser().parse_args(example[1:])
+        assert callable(args.run), example
+
+
+def test_every_format_is_a_choice_and_edition_reads_the_same_everywhere(monkeypatch):
+    from finops_kg.cli import make_parser
+    from finops_kg.graph import iris
+
+    # the default comes from the data layer: change it there and every command follows
+    monkeypatch.setattr(iris, "DEFAULT_EDITION", "2025")
+    editions, formats = {}, {}
+    for words, parser in _commands(make_parser()):
+        for action in parser._actions:
+            if "--edition" in action.option_strings:
+                editions[" ".join(words)] = action
+            if "--format" in action.option_strings:
+                formats[" ".join(words)] = action
+    assert set(formats) == {"validate", "diff", "stats", "query", "export"}
+    for name, action in formats.items():
+        assert action.choices and (action.required or action.default in action.choices), name
+    assert {"build", "validate", "stats", "query", "export", "viz", "site", "serve", "publish",
+            "map check", "map apply"} <= set(editions)
+    wording = editions["build"].help
+    assert wording.endswith("(default: 2025)")
+    for name, action in editions.items():
+        assert action.help.startswith(wording), name
+        # query's --edition also fills a catalogue query's edition parameter, so it stays unset
+        assert action.default == (None if name == "query" else "2025"), name
+
+
+@pytest.mark.parametrize(("args", "refused"), [
+    # the value after an option that is not there reads as one more FILE
+    (["map", "list", "--target", "roles.ttl"], "unrecognized arguments: --target"),
+    (["map", "list", "--edition", "2025"], "unrecognized arguments: --edition"),
+    (["map", "check", "--as", "owl"], "unrecognized arguments: --as"),
+    (["map", "check", "--set-id", "https://example.org/s"], "unrecognized arguments: --set-id"),
+    (["map", "apply", "--target", "roles.ttl"], "unrecognized arguments: --target"),
+    (["map", "import-csv", "roles.csv", "--set-id", "https://example.org/s", "--as", "owl"],
+     "unrecognized arguments: --as owl"),
+    (["map", "import-csv", "roles.csv"], "the following arguments are required: --set-id"),
+])
+def test_map_subcommands_refuse_options_that_are_not_theirs(args, refused, capsys):
+    from finops_kg.cli import main
+
+    with pytest.raises(SystemExit) as exit:
+        main(args)
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(f"error: {refused}")
+
+
+@pytest.mark.parametrize("args", [
+    ["query", "--sparql", "ASK { ?s ?p ?o }", "--endpoint", "http://127.0.0.1:9/sparql"],
+    ["publish", "--endpoint", "http://127.0.0.1:9/sparql"],
+])
+def test_a_remote_store_that_fails_exits_3_in_one_line(args):
+    result = run(*args)  # nothing listens on the discard port
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith("finops-kg: error: http://127.0.0.1:9/sparql: unreachable")
+    assert result.stderr.count("\n") == 1
+
+
+def test_help_readme_and_cli_doc_list_the_same_exit_codes():
+    from finops_kg.cli import EXIT_FINDINGS, EXIT_OK, EXIT_REMOTE, EXIT_USAGE
+
+    assert (EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_REMOTE) == (0, 1, 2, 3)
+    result = run("--help")
+    section = result.stdout.split("exit codes:\n")[1].split("\n\n")[0]
+    in_help = {int(line.split()[0]) for line in section.splitlines()
+               if not line.startswith("     ")}  # a code's line, not its continuation
+    assert in_help == {0, 1, 2, 3, 130}
+    root = Path(__file__).resolve().parent.parent
+    for document in (root / "README.md", root / "docs" / "cli.md"):
+        text = document.read_text(encoding="utf-8")
+        codes = re.findall(r"^\| `(\d+)` \|", text, flags=re.MULTILINE)
+        assert {int(code) for code in codes} == in_help, document.name
+
+
+def test_the_cli_package_runs_as_a_module():
+    # benchmarks/bench_mapping.py runs `python -m finops_kg.cli map ...`
+    result = subprocess.run([sys.executable, "-m", "finops_kg.cli", "map", "list"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "focus.sssom.tsv" in result.stdout

@@ -61,6 +61,25 @@ def test_json_and_turtle_outputs(changes):
     assert len(set(graph.subjects(RDF.type, FO.EditionChange))) == len(changes)
 
 
+def test_a_record_with_two_sources_reports_the_same_one_in_every_process():
+    import os
+    import subprocess
+    import sys
+
+    # Executive Strategy Alignment's record cites two pages; string hashing, and so the order in
+    # which rdflib lists them, changes with the hash seed of the process.
+    code = ("from finops_kg.diff import diff_editions, to_json; "
+            "print(to_json(diff_editions('2025', '2026'), '2025', '2026'))")
+    outputs = {seed: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                    env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
+               for seed in ("1", "3")}
+    assert outputs["1"] == outputs["3"]
+    [added] = [c for c in json.loads(outputs["1"])["changes"] if c["change_type"] == "added"
+               and c["subject"].endswith("/capability/executive-strategy-alignment")]
+    assert added["source"] == \
+        "https://www.finops.org/framework/capabilities/executive-strategy-alignment/"
+
+
 def test_unknown_edition_names_the_editions():
     with pytest.raises(UnknownEditionError, match="the editions are: 2025, 2026"):
         diff_editions("2025", "2031")

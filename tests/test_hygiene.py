@@ -8,6 +8,7 @@ import pytest
 from rdflib import Graph
 
 from finops_kg.graph import resources
+from finops_kg.graph.rq import read_query_file
 from finops_kg.release.hygiene import run_hygiene_checks
 
 from conftest import DATA
@@ -23,7 +24,8 @@ EXPECTED_CHECKS = {
 def test_the_robot_checks_are_all_there_with_a_header():
     assert set(QUERIES) == EXPECTED_CHECKS
     for path in QUERIES.values():
-        assert re.match(rf"# {path.name.removesuffix('-violation.rq')}: \S", path.read_text())
+        query = read_query_file(path)
+        assert query.title and query.description and query.columns
 
 
 def test_no_check_fires_on_the_framework(framework):

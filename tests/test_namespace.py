@@ -28,3 +28,18 @@ def test_a_misspelt_term_raises():
 ])
 def test_shorten(iri, short):
     assert shorten(iri) == short
+
+
+@pytest.mark.parametrize(("value", "prefixes", "iri"), [
+    ("fid:capability/allocation", None, "https://w3id.org/finops-kg/id/capability/allocation"),
+    ("fo:inDomain", None, "https://w3id.org/finops-kg/ontology#inDomain"),
+    ("https://example.org/x", None, "https://example.org/x"),
+    ("urn:isbn:123", None, "urn:isbn:123"),
+    ("nope:x", None, "nope:x"),  # an unknown prefix: left for the caller to report
+    ("Allocation", None, "Allocation"),
+    ("cobit:APO06", {"cobit": "https://example.org/cobit/"}, "https://example.org/cobit/APO06"),
+])
+def test_expand_curie(value, prefixes, iri):
+    from finops_kg.graph.namespace import expand_curie
+
+    assert (expand_curie(value) if prefixes is None else expand_curie(value, prefixes)) == iri

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 import finops_kg
-from finops_kg.views.network import GRAPH_WRITERS, VIEWS, ViewError, to_networkx
+from finops_kg.views.network import VIEWS, WRITERS, ViewError, to_networkx
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_unknown_view_lists_the_views(framework):
 
 
 def test_graphml_reads_back_with_the_same_nodes_edges_and_typed_attributes(matrix):
-    back = nx.read_graphml(io.BytesIO(GRAPH_WRITERS["graphml"][1](matrix)),
+    back = nx.read_graphml(io.BytesIO(WRITERS["graphml"](matrix)),
                            force_multigraph=True)
     assert dict(back.nodes(data=True)) == dict(matrix.nodes(data=True))
     original = sorted((s, t, d["weight"], d["reached_through_group"])
@@ -66,24 +66,24 @@ def test_graphml_reads_back_with_the_same_nodes_edges_and_typed_attributes(matri
 
 
 def test_gexf_and_cytoscape_read_back(matrix):
-    gexf = nx.read_gexf(io.BytesIO(GRAPH_WRITERS["gexf"][1](matrix)))
+    gexf = nx.read_gexf(io.BytesIO(WRITERS["gexf"](matrix)))
     assert gexf.number_of_nodes() == matrix.number_of_nodes()
     assert gexf.number_of_edges() == matrix.number_of_edges()
-    cytoscape = json.loads(GRAPH_WRITERS["cytoscape-json"][1](matrix))
+    cytoscape = json.loads(WRITERS["cytoscape-json"](matrix))
     assert len(cytoscape["elements"]["nodes"]) == matrix.number_of_nodes()
     assert len(cytoscape["elements"]["edges"]) == matrix.number_of_edges()
 
 
 def test_dot_and_mermaid_name_every_node_and_edge(matrix):
-    dot = GRAPH_WRITERS["dot"][1](matrix).decode()
+    dot = WRITERS["dot"](matrix).decode()
     assert dot.startswith('digraph "capability-persona" {') and dot.count(" -> ") == 174
-    mermaid = GRAPH_WRITERS["mermaid"][1](matrix).decode()
+    mermaid = WRITERS["mermaid"](matrix).decode()
     assert mermaid.startswith("flowchart LR") and mermaid.count("-->|") == 174
     assert '"Allocation"' in dot and '["Allocation"]' in mermaid
 
 
 def test_csv_matrix_has_a_row_per_capability_and_core_personas_first(matrix):
-    rows = list(csv.reader(io.StringIO(GRAPH_WRITERS["csv"][1](matrix).decode())))
+    rows = list(csv.reader(io.StringIO(WRITERS["csv"](matrix).decode())))
     header = rows[0]
     assert header[:2] == ["capability", "domain"] and len(rows) == 23
     assert header[2:8] == sorted(header[2:8])  # the six core personas, then the allied ones

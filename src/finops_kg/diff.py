@@ -13,8 +13,10 @@ from dataclasses import asdict, dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from finops_kg.graph.labels import is_deprecated, label
+from finops_kg.graph.load import check_edition, edition_graph_iri, new_graph
 from finops_kg.graph.namespace import FID, FO, shorten
 from finops_kg.table import render_table
 
@@ -50,14 +52,13 @@ class Change:
 
 def diff_editions(old: str, new: str) -> list[Change]:
     """Return the typed changes from edition old to edition new."""
-    from finops_kg.graph.load import check_edition
     from finops_kg.release.dataset import load
 
     check_edition(old)
     check_edition(new)
-    old_graph, new_graph = load(old), load(new)
-    found = _changes_in_graphs(old_graph, new_graph)
-    records = _change_records(old_graph + new_graph, FID[f"edition/{old}"], FID[f"edition/{new}"])
+    before, after = load(old), load(new)
+    found = _changes_in_graphs(before, after)
+    records = _change_records(before + after, edition_graph_iri(old), edition_graph_iri(new))
     changes = []
     for key in sorted(set(found) | set(records), key=lambda k: (_ORDER.index(k[0]), k[1])):
         seen, recorded = found.get(key), records.get(key)
@@ -65,7 +66,7 @@ def diff_editions(old: str, new: str) -> list[Change]:
         evidence = "graphs and record" if seen and recorded else "graphs" if seen else "record"
         changes.append(Change(
             change_type=key[0],
-            kind=_kind(key[1], old_graph, new_graph),
+            kind=_kind(key[1], before, after),
             subject=str(key[1]),
             old_label=base["old_label"] or (seen or {}).get("old_label", ""),
             new_label=base["new_label"] or (seen or {}).get("new_label", ""),
@@ -82,7 +83,7 @@ def _followed(graph: Graph) -> Graph:
     followed = Graph()
     subjects = {s for cls in TRACKED_CLASSES for s in graph.subjects(RDF.type, cls)}
     for subject in subjects:
-        if (subject, OWL.deprecated, Literal(True)) in graph:
+        if is_deprecated(graph, subject):
             continue  # kept only for its IRI: not part of the edition
         for predicate in (RDF.type, SKOS.prefLabel, FO.inDomain):
             for obj in graph.objects(subject, predicate):
@@ -90,27 +91,27 @@ def _followed(graph: Graph) -> Graph:
     return followed
 
 
-def _changes_in_graphs(old_graph: Graph, new_graph: Graph) -> dict[tuple[str, URIRef], dict]:
-    _, only_old, only_new = graph_diff(to_isomorphic(_followed(old_graph)),
-                                       to_isomorphic(_followed(new_graph)))
+def _changes_in_graphs(before: Graph, after: Graph) -> dict[tuple[str, URIRef], dict]:
+    _, only_old, only_new = graph_diff(to_isomorphic(_followed(before)),
+                                       to_isomorphic(_followed(after)))
     # An edition that models no member of a class says nothing about that class's changes: the
     # 2025 graph, for instance, records no intersecting disciplines.
     modelled = {cls for cls in TRACKED_CLASSES
-                if (None, RDF.type, cls) in old_graph and (None, RDF.type, cls) in new_graph}
-    followed_old, followed_new = _followed(old_graph), _followed(new_graph)
+                if (None, RDF.type, cls) in before and (None, RDF.type, cls) in after}
+    followed_old, followed_new = _followed(before), _followed(after)
     old_members = {s for cls in modelled for s in followed_old.subjects(RDF.type, cls)}
     new_members = {s for cls in modelled for s in followed_new.subjects(RDF.type, cls)}
     found: dict[tuple[str, URIRef], dict] = {}
     for subject in sorted(old_members - new_members):
-        found[("removed", subject)] = _labels(subject, old_graph, None)
+        found[("removed", subject)] = _labels(subject, before, None)
     for subject in sorted(new_members - old_members):
-        found[("added", subject)] = _labels(subject, None, new_graph)
+        found[("added", subject)] = _labels(subject, None, after)
     both = old_members & new_members
     for subject in sorted({s for s, p, _ in only_new if p == SKOS.prefLabel} & both):
-        found[("renamed", subject)] = _labels(subject, old_graph, new_graph)
+        found[("renamed", subject)] = _labels(subject, before, after)
     for subject in sorted({s for s, p, _ in only_new if p == FO.inDomain} & both):
-        entry = _labels(subject, old_graph, new_graph)
-        entry["target"] = str(new_graph.value(subject, FO.inDomain))
+        entry = _labels(subject, before, after)
+        entry["target"] = str(after.value(subject, FO.inDomain))
         found[("moved-domain", subject)] = entry
     return found
 
@@ -128,17 +129,16 @@ def _change_records(graph: Graph, old: URIRef, new: URIRef) -> dict[tuple[str, U
             "old_label": str(graph.value(record, FO.oldLabel) or ""),
             "new_label": str(graph.value(record, FO.newLabel) or ""),
             "target": " ".join(str(t) for t in targets),
-            "confidence": str(graph.value(confidence, RDFS.label) or "") if confidence else "",
-            "source": str(graph.value(record, DCTERMS.source) or ""),
+            "confidence": label(graph, confidence) if confidence else "",
+            # The least of a record's sources, so that the report never depends on set order.
+            "source": min((str(s) for s in graph.objects(record, DCTERMS.source)), default=""),
         }
     return records
 
 
-def _labels(subject: URIRef, old_graph: Graph | None, new_graph: Graph | None) -> dict:
-    def label(graph: Graph | None) -> str:
-        return str(graph.value(subject, SKOS.prefLabel) or "") if graph is not None else ""
-
-    return {"old_label": label(old_graph), "new_label": label(new_graph), "target": ""}
+def _labels(subject: URIRef, old: Graph | None, new: Graph | None) -> dict:
+    return {"old_label": label(old, subject) if old is not None else "",
+            "new_label": label(new, subject) if new is not None else "", "target": ""}
 
 
 def _kind(subject: URIRef, *graphs: Graph) -> str:
@@ -170,8 +170,6 @@ def to_json(changes: list[Change], old: str, new: str) -> str:
 
 def to_graph(changes: list[Change], old: str, new: str) -> Graph:
     """Return the changes as fo:EditionChange resources."""
-    from finops_kg.graph.load import new_graph
-
     graph = new_graph()
     types = {name: iri for iri, name in CHANGE_TYPES.items()}
     for change in changes:
@@ -180,8 +178,8 @@ def to_graph(changes: list[Change], old: str, new: str) -> Graph:
         graph.add((node, RDF.type, FO.EditionChange))
         graph.add((node, FO.changeType, types[change.change_type]))
         graph.add((node, FO.changeSubject, URIRef(change.subject)))
-        graph.add((node, FO.fromEdition, FID[f"edition/{old}"]))
-        graph.add((node, FO.toEdition, FID[f"edition/{new}"]))
+        graph.add((node, FO.fromEdition, edition_graph_iri(old)))
+        graph.add((node, FO.toEdition, edition_graph_iri(new)))
         if change.old_label:
             graph.add((node, FO.oldLabel, Literal(change.old_label, lang="en")))
         if change.new_label:

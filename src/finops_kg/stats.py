@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 from finops_kg.graph import resources
-from finops_kg.graph.terms import oxigraph_store, select
+from finops_kg.graph.labels import current, label
 from finops_kg.graph.namespace import FID, FO, shorten
+from finops_kg.graph.rq import read_query_file
+from finops_kg.graph.terms import oxigraph_store, select
 from finops_kg.table import render_table
 
 CORE_PERSONAS = ("finops-practitioner", "engineering", "finance", "leadership", "procurement",
@@ -46,9 +48,7 @@ class Gap:
 def coverage(graph: Graph) -> list[CapabilityCoverage]:
     """Return the coverage of every current capability, ordered by domain and name."""
     rows = []
-    for capability in set(graph.subjects(RDF.type, FO.Capability)):
-        if (capability, OWL.deprecated, Literal(True)) in graph:
-            continue
+    for capability in current(graph, FO.Capability):
         activities = set(graph.subjects(FO.activityOf, capability))
         by_persona: dict[str, int] = {}
         for activity in activities:
@@ -79,12 +79,13 @@ def gaps(graph: Graph) -> list[Gap]:
     store = oxigraph_store(graph)
     found = []
     for path in resources.gap_query_files():
-        columns, rows = select(store, path.read_text(encoding="utf-8"))
+        query = read_query_file(path)
+        columns, rows = select(store, query.text)
         for row in rows:
             values = dict(zip(columns, row))
             detail = " ".join(_label(graph, values[c]) for c in columns
                               if c not in ("subject", "reason") and values[c] is not None)
-            found.append(Gap(check=path.stem, subject=shorten(values["subject"]), detail=detail,
+            found.append(Gap(check=query.name, subject=shorten(values["subject"]), detail=detail,
                              reason=str(values.get("reason") or "")))
     return found
 
@@ -123,6 +124,4 @@ def _shorten_text(text: str, width: int = 100) -> str:
 
 
 def _label(graph: Graph, node: URIRef | None) -> str:
-    if node is None:
-        return ""
-    return str(graph.value(node, SKOS.prefLabel) or shorten(node))
+    return label(graph, node, shorten(node)) if node is not None else ""

@@ -33,6 +33,16 @@ def edition_iri(edition: str) -> str:
     return f"{ID_IRI}edition/{edition}"
 
 
+def expand_curie(value: str, prefixes: dict[str, str] = PREFIXES) -> str:
+    """Return prefix:local as a full IRI; an IRI, or a name of unknown prefix, stays as it is."""
+    if value.startswith(("http://", "https://", "urn:")):
+        return value
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in prefixes:
+        return prefixes[prefix] + local
+    return value
+
+
 def shorten(iri: str) -> str:
     """Return iri as prefix:local with the project's prefixes, or <iri> when none applies."""
     for prefix, namespace in _BY_LENGTH:

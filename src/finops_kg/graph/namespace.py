@@ -6,7 +6,7 @@ from rdflib import Namespace
 
 from finops_kg.graph._fo import FO
 from finops_kg.graph.iris import (FO_IRI, ID_IRI, ONTOLOGY_IRI, PREFIXES,  # noqa: F401 (re-exported)
-                                  shorten)
+                                  expand_curie, shorten)
 
 FID = Namespace(ID_IRI)
 

@@ -74,9 +74,3 @@ def gap_query_files() -> list[Path]:
 def derivation_query_files() -> list[Path]:
     """Return the CONSTRUCT queries whose results form the derived, unofficial graph."""
     return sorted((resource_root() / "queries" / "derive").glob("*.rq"))
-
-
-def query_title(text: str) -> str:
-    """Return what a query's one-line header comment says after its name."""
-    first = text.splitlines()[0] if text else ""
-    return first.lstrip("# ").split(": ", 1)[-1]

@@ -12,15 +12,8 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from finops_kg.errors import OutputError
+from finops_kg.graph.formats import FORMATS, RDF_FORMATS
 from finops_kg.graph.namespace import PREFIXES
-
-# File extension and rdflib serializer name of each RDF format for one graph.
-RDF_FORMATS = {
-    "turtle": ("ttl", "turtle"),
-    "jsonld": ("jsonld", "json-ld"),
-    "nt": ("nt", "nt11"),
-    "xml": ("rdf", "xml"),
-}
 
 
 def canonical(graph: Graph) -> Graph:
@@ -52,7 +45,7 @@ def serialize_canonical(graph: Graph, format: str) -> bytes:
     """Return a graph that canonical() produced in one of RDF_FORMATS, without copying it again."""
     if format not in RDF_FORMATS:
         raise OutputError(f"unknown RDF format {format!r}; the formats are: {', '.join(RDF_FORMATS)}")
-    name = RDF_FORMATS[format][1]
+    name = FORMATS[format].rdflib
     if name == "nt11":
         lines = graph.serialize(format=name, encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(line for line in lines if line.strip()))

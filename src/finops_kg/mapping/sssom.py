@@ -17,6 +17,7 @@ from typing import Iterable
 from rdflib import Graph, URIRef
 
 from finops_kg.errors import FinopsKGError
+from finops_kg.graph.iris import DEFAULT_EDITION, expand_curie
 
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
 MAPPING_PREDICATE_NAMESPACES = ("http://www.w3.org/2004/02/skos/core#",
@@ -66,7 +67,7 @@ def _read_text(path: Path) -> str:
         raise MappingError(f"{path}: cannot be read ({error.strerror})") from None
 
 
-def check(path: str | Path, target: str | Path | None = None, edition: str = "2026",
+def check(path: str | Path, target: str | Path | None = None, edition: str = DEFAULT_EDITION,
           cardinality: bool = True) -> MappingCheck:
     """Check a mapping set, ours or a user's, and return every problem found."""
     path = Path(path)
@@ -292,7 +293,7 @@ def _target_graph(target: str | Path) -> Graph:
 
 
 def apply(paths: Iterable[str | Path], as_owl: bool = False,
-          edition: str = "2026") -> list[tuple[URIRef, Graph]]:
+          edition: str = DEFAULT_EDITION) -> list[tuple[URIRef, Graph]]:
     """Return the mappings of clean sets as named graphs, one per set, in the order given."""
     from rdflib import Literal
     from rdflib.namespace import DCTERMS, OWL, PROV, RDF
@@ -313,7 +314,7 @@ def apply(paths: Iterable[str | Path], as_owl: bool = False,
         for row in result.mappings:
             if row.get("predicate_modifier", "").strip() == "Not":
                 continue  # a negative mapping states what is not so: no triple follows
-            subject, predicate, obj = (URIRef(_expand(row[c], curie_map))
+            subject, predicate, obj = (URIRef(expand_curie(row[c], curie_map))
                                        for c in ("subject_id", "predicate_id", "object_id"))
             if as_owl and str(predicate) == EXACT_MATCH and subject in classes:
                 predicate = OWL.equivalentClass
@@ -348,7 +349,7 @@ def curated_graphs() -> list[tuple[URIRef, Graph]]:
     return graphs
 
 
-def curated_rows_by_subject(edition: str = "2026") -> dict[URIRef, list[dict]]:
+def curated_rows_by_subject(edition: str = DEFAULT_EDITION) -> dict[URIRef, list[dict]]:
     """Return every row of the curated sets, negative ones too, by the IRI of its subject.
 
     Each row keeps its columns as written, plus "mapping_set", the set's file name without
@@ -361,16 +362,9 @@ def curated_rows_by_subject(edition: str = "2026") -> dict[URIRef, list[dict]]:
         result = _clean(path, edition)
         curie_map = result.metadata.get("curie_map") or {}
         for row in result.mappings:
-            subject = URIRef(_expand(row["subject_id"], curie_map))
+            subject = URIRef(expand_curie(row["subject_id"], curie_map))
             by_subject[subject].append({**row, "mapping_set": path.name.removesuffix(".sssom.tsv")})
     return dict(by_subject)
-
-
-def _expand(value: str, curie_map: dict) -> str:
-    if value.startswith(("http://", "https://")):
-        return value
-    prefix, _, local = value.partition(":")
-    return curie_map[prefix] + local
 
 
 CSV_COLUMNS = ("subject", "predicate", "object")

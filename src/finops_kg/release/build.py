@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from finops_kg.errors import OutputError
 from finops_kg.forked import ForkedTask
-from finops_kg.release.hygiene import HygieneCheck
+from finops_kg.graph.iris import DEFAULT_EDITION
+from finops_kg.graph.labels import deprecated_terms
 from finops_kg.graph.namespace import FO, ONTOLOGY_IRI, shorten
+from finops_kg.release.hygiene import HygieneCheck
 from finops_kg.release.validate import ValidationReport
 
 RELEASE_NAME = "finops-kg"
@@ -74,7 +76,7 @@ class BuildResult:
                 for c in self.checks for line in c.problems()]
 
 
-def build(out_dir: str | Path = "dist", edition: str = "2026",
+def build(out_dir: str | Path = "dist", edition: str = DEFAULT_EDITION,
           all_editions: bool = False) -> BuildResult:
     """Build the edition (and, with all_editions, check every edition and write a TriG dataset)."""
     import gc
@@ -171,7 +173,7 @@ def individuals_per_class(*graphs: Graph) -> list[tuple[str, int]]:
 
     Deprecated individuals, kept only so that their IRIs resolve, are left out of the counts.
     """
-    deprecated = {s for graph in graphs for s in graph.subjects(OWL.deprecated, Literal(True))}
+    deprecated = deprecated_terms(*graphs)
     members: dict[URIRef, set] = {}
     for graph in graphs:
         for individual, cls in graph.subject_objects(RDF.type):

@@ -1,5 +1,8 @@
-"""The query dataset assembled from the sources: the ontology, each edition with its entailments
-and the mapping sets; the rdflib side of what release.compiled keeps."""
+"""Assemble the query dataset from the sources with rdflib: what release.compiled then keeps.
+
+The ontology, each edition with its OWL 2 RL entailments, and the curated mapping sets with their
+vocabularies, each a named graph; also the rdflib Dataset and Graph that the Python API returns.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +21,6 @@ from finops_kg.release.compiled import dataset_quads_file, default_graph_sources
 from finops_kg.release.reason import entailments
 
 
-def edition_graph(edition: str) -> URIRef:
-    """Return the IRI of an edition's named graph."""
-    return edition_graph_iri(edition)
-
-
 def dataset_quads() -> bytes:
     """Return the query dataset as N-Quads (compiled once per content hash)."""
     return dataset_quads_file().read_bytes()
@@ -35,7 +33,7 @@ def build_dataset_quads() -> bytes:
     ontology = dataset.graph(URIRef(ONTOLOGY_IRI))
     ontology += load_ontology()
     for edition in resources.available_editions():
-        graph = dataset.graph(edition_graph(edition))
+        graph = dataset.graph(edition_graph_iri(edition))
         graph += load_edition_data(edition)
         graph += entailments(load(edition))
     for name, mapped in curated_graphs():
@@ -58,7 +56,7 @@ def rdflib_dataset(data: Sequence[str | Path] = (), edition: str = DEFAULT_EDITI
     dataset = Dataset()
     dataset.parse(dataset_quads_file(), format="nquads")
     if data:
-        parse_user_data(dataset.graph(edition_graph(edition)), data, edition)
+        parse_user_data(dataset.graph(edition_graph_iri(edition)), data, edition)
     default = dataset.default_graph
     for source in default_graph_sources(edition):
         default += dataset.graph(URIRef(source))

@@ -11,8 +11,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from finops_kg.graph import resources
-from finops_kg.graph.terms import construct, oxigraph_store
+from finops_kg.graph.load import edition_graph_iri, new_graph
 from finops_kg.graph.namespace import FID
+from finops_kg.graph.rq import read_query_file
+from finops_kg.graph.terms import construct, oxigraph_store
 
 
 def derived_graph_iri(edition: str) -> URIRef:
@@ -22,8 +24,6 @@ def derived_graph_iri(edition: str) -> URIRef:
 
 def derive(graph: Graph, edition: str) -> Graph:
     """Return the relationships derived from one edition's graph, with their provenance."""
-    from finops_kg.graph.load import new_graph
-
     graph_iri = derived_graph_iri(edition)
     derived = new_graph()
     derived.add((graph_iri, RDF.type, PROV.Entity))
@@ -32,15 +32,15 @@ def derive(graph: Graph, edition: str) -> Graph:
     derived.add((graph_iri, DCTERMS.description, Literal(
         "Not stated by the FinOps Foundation: finops-kg infers these links from the edition's "
         "official content with the queries named by prov:wasGeneratedBy.", lang="en")))
-    derived.add((graph_iri, PROV.wasDerivedFrom, FID[f"edition/{edition}"]))
+    derived.add((graph_iri, PROV.wasDerivedFrom, edition_graph_iri(edition)))
     store = oxigraph_store(graph)
     for path in resources.derivation_query_files():
-        text = path.read_text(encoding="utf-8")
-        activity = FID[f"derivation/{path.stem}"]
+        query = read_query_file(path)
+        activity = FID[f"derivation/{query.name}"]
         derived.add((graph_iri, PROV.wasGeneratedBy, activity))
         derived.add((activity, RDF.type, PROV.Activity))
-        derived.add((activity, RDFS.label, Literal(path.stem.replace("-", " "), lang="en")))
-        derived.add((activity, DCTERMS.description, Literal(resources.query_title(text), lang="en")))
-        for triple in construct(store, text):
+        derived.add((activity, RDFS.label, Literal(query.name.replace("-", " "), lang="en")))
+        derived.add((activity, DCTERMS.description, Literal(query.description, lang="en")))
+        for triple in construct(store, query.text):
             derived.add(triple)
     return derived

@@ -1,7 +1,7 @@
 """ROBOT-style hygiene checks: SPARQL queries under queries/qc/ that must return no rows.
 
-The queries run on Oxigraph (see engine.py): all of them take about 10 ms there, against about
-250 ms on rdflib's engine, which matters for the build's time budget.
+The queries run on Oxigraph (see graph/terms.py): all of them take about 10 ms there, against
+about 250 ms on rdflib's engine, which matters for the build's time budget.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 from rdflib import Graph, Node, URIRef
 
 from finops_kg.graph import resources
-from finops_kg.graph.terms import oxigraph_store, select
 from finops_kg.graph.namespace import shorten
-from finops_kg.graph.resources import query_title
+from finops_kg.graph.rq import read_query_file
+from finops_kg.graph.terms import oxigraph_store, select
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,10 @@ def run_hygiene_checks(graph: Graph, query_files: list[Path] | None = None) -> l
     store = oxigraph_store(graph)
     checks = []
     for path in query_files if query_files is not None else resources.hygiene_query_files():
-        text = path.read_text(encoding="utf-8")
-        _, rows = select(store, text)
-        checks.append(HygieneCheck(path.name.removesuffix("-violation.rq"), query_title(text), tuple(rows)))
+        query = read_query_file(path)
+        _, rows = select(store, query.text)
+        checks.append(HygieneCheck(query.name.removesuffix("-violation"), query.description,
+                                   tuple(rows)))
     return checks
 
 

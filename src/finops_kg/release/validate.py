@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Iterable
 
 from rdflib import Graph, Literal, Node, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, SH
 
 from finops_kg.graph import resources
 from finops_kg.errors import InputError
+from finops_kg.graph.labels import label
 from finops_kg.graph.namespace import shorten
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -105,7 +106,7 @@ def _read_results(report: Graph, data: Graph) -> Iterable[ValidationResult]:
         yield ValidationResult(
             severity=_local_name(severity),
             focus=_show(focus),
-            focus_label=_label(focus, data),
+            focus_label=label(data, focus),
             path=_show_path(report, report.value(node, SH.resultPath)),
             value=_show(report.value(node, SH.value)),
             message=" ".join(str(m) for m in sorted(report.objects(node, SH.resultMessage))),
@@ -115,16 +116,6 @@ def _read_results(report: Graph, data: Graph) -> Iterable[ValidationResult]:
 
 def _result_order(result: ValidationResult) -> tuple:
     return (SEVERITY_ORDER.get(result.severity, 9), result.focus, result.path, result.message)
-
-
-def _label(node: Node | None, data: Graph) -> str:
-    if node is None:
-        return ""
-    for predicate in (SKOS.prefLabel, RDFS.label):
-        labels = sorted(data.objects(node, predicate))
-        if labels:
-            return str(labels[0])
-    return ""
 
 
 def _show(node: Node | None) -> str:

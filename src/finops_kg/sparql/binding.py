@@ -10,7 +10,7 @@ from typing import Any, Iterable
 import pyoxigraph
 
 from finops_kg.graph import resources
-from finops_kg.graph.iris import PREFIXES, edition_iri, shorten
+from finops_kg.graph.iris import edition_iri, expand_curie, shorten
 
 from finops_kg.sparql.catalogue import CatalogueQuery, Parameter, QueryError
 
@@ -89,9 +89,9 @@ class LabelIndex:
 
     def resolve(self, raw: str, class_curie: str, name: str) -> Any:
         """Return the one individual of the class that raw names, or fail with close matches."""
-        cls = _expand(class_curie)
+        cls = expand_curie(class_curie)
         members = self.members.get(cls, set())
-        iri = _expand(raw) if ":" in raw and " " not in raw else None
+        iri = expand_curie(raw) if ":" in raw and " " not in raw else None
         if iri is not None:
             if iri not in members:
                 raise QueryError(f"parameter {name}: {raw} is not a {class_curie} of the graph")
@@ -106,15 +106,6 @@ class LabelIndex:
         close = difflib.get_close_matches(raw.casefold(), list(names), n=3, cutoff=0.5)
         hint = f"; close matches: {', '.join(repr(c) for c in close)}" if close else ""
         raise QueryError(f"parameter {name}: no {class_curie} is called {raw!r}{hint}")
-
-
-def _expand(value: str) -> str:
-    if value.startswith(("http://", "https://", "urn:")):
-        return value
-    prefix, _, local = value.partition(":")
-    if prefix in PREFIXES:
-        return PREFIXES[prefix] + local
-    return value
 
 
 def with_values(text: str, bindings: dict[str, Any]) -> str:

@@ -44,7 +44,8 @@ def dataset_graphs(editions: list[str], data: Sequence[str | Path] = (),
     from finops_kg.release.dataset import parse_user_data
     from finops_kg.graph.namespace import ONTOLOGY_IRI
     from finops_kg.release.compiled import default_graph_sources
-    from finops_kg.release.dataset import dataset_quads, edition_graph
+    from finops_kg.graph.load import edition_graph_iri as edition_graph
+    from finops_kg.release.dataset import dataset_quads
     from finops_kg.graph.resources import available_editions
 
     dataset = Dataset()

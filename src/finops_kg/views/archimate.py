@@ -31,8 +31,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, SKOS
 
+from finops_kg.graph.labels import current, label
 from finops_kg.graph.namespace import FO
 
 ARCHIMATE_NS = "http://www.opengroup.org/xsd/archimate/3.0/"
@@ -151,18 +152,12 @@ def _text(graph: Graph, subject: URIRef, *predicates: URIRef) -> str | None:
     return None
 
 
-def _current(graph: Graph, classes: tuple[URIRef, ...]) -> list[URIRef]:
-    """The non-deprecated IRIs typed by any of the classes, sorted."""
-    found = {s for cls in classes for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef)}
-    return sorted(s for s in found if (s, OWL.deprecated, Literal(True)) not in graph)
-
-
 def collect_elements(graph: Graph) -> list[Element]:
     """Every element of the export, in the order of ELEMENT_TYPES and then by IRI."""
     elements: list[Element] = []
     for kind, classes in ELEMENT_TYPES:
-        for iri in _current(graph, classes):
-            name = _text(graph, iri, SKOS.prefLabel, RDFS.label) or iri.rsplit("/", 1)[-1]
+        for iri in current(graph, classes):
+            name = label(graph, iri, iri.rsplit("/", 1)[-1])
             source = graph.value(iri, DCTERMS.source)
             elements.append(Element(iri, kind, name, _text(graph, iri, SKOS.definition),
                                     str(source) if source is not None else None))

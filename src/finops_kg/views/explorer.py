@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from string import Template
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from finops_kg.graph.labels import is_deprecated, label
 from finops_kg.graph.namespace import FO
 from finops_kg.views.network import to_networkx
 from finops_kg.views.style import domain_colours
@@ -94,13 +95,13 @@ def _activities(graph: Graph) -> dict[tuple[str, str], list[dict]]:
     found: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for activity in sorted(graph.subjects(RDF.type, FO.FunctionalActivity), key=_page_order):
         capability = str(graph.value(activity, FO.activityOf))
-        label = _text(graph, activity, RDFS.label)
+        name = label(graph, activity)
         for persona in sorted(graph.objects(activity, FO.performedBy)):
-            found[(capability, str(persona))].append({"label": label, "group": ""})
+            found[(capability, str(persona))].append({"label": name, "group": ""})
         for group in sorted(graph.objects(activity, FO.addressedTo)):
-            group_label = _text(graph, group, SKOS.prefLabel)
+            group_label = label(graph, group)
             for member in sorted(graph.objects(group, FO.hasMember)):
-                found[(capability, str(member))].append({"label": label, "group": group_label})
+                found[(capability, str(member))].append({"label": name, "group": group_label})
     return found
 
 
@@ -112,18 +113,18 @@ def _maturity(graph: Graph, capability: URIRef) -> list[dict]:
             by_level[graph.value(characteristic, FO.atLevel)].append(characteristic)
     levels = sorted(by_level,
                     key=lambda level: (int(graph.value(level, FO.rank) or 0), str(level)))
-    return [{"level": _text(graph, level, SKOS.prefLabel),
-             "characteristics": [_text(graph, c, RDFS.label)
+    return [{"level": label(graph, level),
+             "characteristics": [label(graph, c)
                                  for c in sorted(by_level[level], key=_page_order)]}
             for level in levels]
 
 
 def _kpis(graph: Graph, capability: URIRef) -> list[dict]:
-    kpis = [{"label": _text(graph, kpi, SKOS.prefLabel), "formula": _text(graph, kpi, FO.formula),
+    kpis = [{"label": label(graph, kpi), "formula": _text(graph, kpi, FO.formula),
              "source": _text(graph, kpi, DCTERMS.source)}
             for kpi in graph.subjects(FO.measures, capability)
             if (kpi, RDF.type, FO.KPI) in graph
-            and (kpi, OWL.deprecated, Literal(True)) not in graph]
+            and not is_deprecated(graph, kpi)]
     return sorted(kpis, key=lambda kpi: (kpi["label"], kpi["source"]))
 
 
@@ -132,7 +133,7 @@ def _domain_colours(editions: Iterable[dict]) -> list[dict]:
     edition changes, and the same colour as in the pictures."""
     labels = {node["domain"] for edition in editions for node in edition["nodes"]
               if node["type"] == "Capability" and node["domain"]}
-    return [{"label": label, "colour": colour} for label, colour in domain_colours(labels).items()]
+    return [{"label": name, "colour": colour} for name, colour in domain_colours(labels).items()]
 
 
 # ---------------------------------------------------------------------------

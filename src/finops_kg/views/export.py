@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import Graph, URIRef
 
-from finops_kg.errors import OutputError
-from finops_kg.graph.serialize import RDF_FORMATS, serialize, serialize_trig
-
-EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "trig", "graphml", "gexf", "dot", "mermaid",
-                  "cytoscape-json", "csv", "archimate")
-_EXTENSIONS = {"turtle": (".ttl",), "jsonld": (".jsonld", ".json"), "nt": (".nt",),
-               "xml": (".rdf", ".xml", ".owl"), "trig": (".trig",), "graphml": (".graphml",),
-               "gexf": (".gexf",), "dot": (".dot", ".gv"), "mermaid": (".mmd", ".mermaid", ".md"),
-               "cytoscape-json": (".json", ".cyjs"), "csv": (".csv",),
-               "archimate": (".xml",)}
+# The command line checks formats and paths through this module before it exports.
+from finops_kg.graph.formats import (EXPORT_FORMATS, RDF_FORMATS, check_extension,  # noqa: F401
+                                     check_format)
+from finops_kg.graph.iris import DEFAULT_EDITION
+from finops_kg.graph.serialize import serialize, serialize_trig
 
 
-def export(format: str, edition: str = "2026", view: str = "capability-persona") -> bytes:
+def export(format: str, edition: str = DEFAULT_EDITION,
+           view: str = "capability-persona") -> bytes:
     """Return one edition in an RDF, graph or tabular format; graph formats show one view."""
     from finops_kg.release.dataset import load
 
@@ -32,22 +26,9 @@ def export(format: str, edition: str = "2026", view: str = "capability-persona")
         from finops_kg.views.archimate import archimate_xml
 
         return archimate_xml(graph)
-    from finops_kg.views.network import GRAPH_WRITERS, to_networkx
+    from finops_kg.views.network import WRITERS, to_networkx
 
-    return GRAPH_WRITERS[format][1](to_networkx(graph, view))
-
-
-def check_format(format: str) -> None:
-    """Refuse a format that export does not write, listing those it does."""
-    if format not in EXPORT_FORMATS:
-        raise OutputError(f"unknown format {format!r}; the formats are: {', '.join(EXPORT_FORMATS)}")
-
-
-def check_extension(path: Path, format: str) -> None:
-    """Refuse an output path whose extension does not fit the format."""
-    allowed = _EXTENSIONS[format]
-    if path.suffix.lower() not in allowed:
-        raise OutputError(f"{path}: a {format} file should end in {' or '.join(allowed)}")
+    return WRITERS[format](to_networkx(graph, view))
 
 
 def dataset_graphs() -> list[tuple[URIRef, Graph]]:

@@ -11,10 +11,11 @@ from collections import Counter
 from typing import Callable
 
 import networkx as nx
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF
 
 from finops_kg.errors import FinopsKGError
+from finops_kg.graph.labels import current, label
 from finops_kg.graph.namespace import FID, FO
 
 VIEWS = ("capability-persona", "domain-capability", "capability-flow", "kpi-capability", "full")
@@ -45,25 +46,18 @@ def to_networkx(graph: Graph, view: str = "capability-persona") -> nx.MultiDiGra
     return network
 
 
-def _current(graph: Graph, cls: URIRef) -> list[URIRef]:
-    return sorted(s for s in set(graph.subjects(RDF.type, cls))
-                  if isinstance(s, URIRef) and (s, OWL.deprecated, Literal(True)) not in graph)
-
-
 def _add_node(graph: Graph, network: nx.MultiDiGraph, node: URIRef, kind: str) -> str:
     key = str(node)
     if key not in network:
         domain = graph.value(node, FO.inDomain)
         editions = sorted(str(e).rsplit("/", 1)[-1] for e in graph.objects(node, FO.inEdition))
-        label = graph.value(node, SKOS.prefLabel) or graph.value(node, RDFS.label) or key
-        network.add_node(key, iri=key, label=str(label), type=kind,
-                         domain=str(graph.value(domain, SKOS.prefLabel) or "") if domain else "",
-                         edition=" ".join(editions))
+        network.add_node(key, iri=key, label=label(graph, node, key), type=kind,
+                         domain=label(graph, domain), edition=" ".join(editions))
     return key
 
 
 def _predicate_label(graph: Graph, predicate: URIRef) -> str:
-    return str(graph.value(predicate, RDFS.label) or predicate.rsplit("#", 1)[-1])
+    return label(graph, predicate, predicate.rsplit("#", 1)[-1])
 
 
 def _capability_persona(graph: Graph, network: nx.MultiDiGraph) -> None:
@@ -76,7 +70,7 @@ def _capability_persona(graph: Graph, network: nx.MultiDiGraph) -> None:
         for group in graph.objects(activity, FO.addressedTo):
             for member in graph.objects(group, FO.hasMember):
                 through_group[(capability, member)] += 1
-    for capability in _current(graph, FO.Capability):
+    for capability in current(graph, FO.Capability):
         _add_node(graph, network, capability, "Capability")
     for persona in _personas(graph):
         kind = "CorePersona" if (persona, RDF.type, FO.CorePersona) in graph else "AlliedPersona"
@@ -90,11 +84,11 @@ def _capability_persona(graph: Graph, network: nx.MultiDiGraph) -> None:
 
 def _personas(graph: Graph) -> list[URIRef]:
     """Personas by their asserted subclasses, so that no reasoning is needed."""
-    return sorted(set(_current(graph, FO.CorePersona)) | set(_current(graph, FO.AlliedPersona)))
+    return current(graph, (FO.CorePersona, FO.AlliedPersona))
 
 
 def _domain_capability(graph: Graph, network: nx.MultiDiGraph) -> None:
-    for capability in _current(graph, FO.Capability):
+    for capability in current(graph, FO.Capability):
         domain = graph.value(capability, FO.inDomain)
         _add_node(graph, network, domain, "Domain")
         _add_node(graph, network, capability, "Capability")
@@ -103,7 +97,7 @@ def _domain_capability(graph: Graph, network: nx.MultiDiGraph) -> None:
 
 
 def _capability_flow(graph: Graph, network: nx.MultiDiGraph) -> None:
-    for capability in _current(graph, FO.Capability):
+    for capability in current(graph, FO.Capability):
         _add_node(graph, network, capability, "Capability")
     for source, target in sorted(graph.subject_objects(FO.providesInputTo)):
         network.add_edge(str(source), str(target), key="providesInputTo",
@@ -111,7 +105,7 @@ def _capability_flow(graph: Graph, network: nx.MultiDiGraph) -> None:
 
 
 def _kpi_capability(graph: Graph, network: nx.MultiDiGraph) -> None:
-    for kpi in _current(graph, FO.KPI):
+    for kpi in current(graph, FO.KPI):
         _add_node(graph, network, kpi, "KPI")
         for capability in sorted(graph.objects(kpi, FO.measures)):
             _add_node(graph, network, capability, "Capability")
@@ -136,7 +130,7 @@ def _full(graph: Graph, network: nx.MultiDiGraph) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Writers, one per graph format, keyed by format name
+# Writers, one per graph format of graph.formats
 # ---------------------------------------------------------------------------
 
 def write_graphml(network: nx.MultiDiGraph) -> bytes:
@@ -212,11 +206,11 @@ def write_matrix_csv(network: nx.MultiDiGraph) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-GRAPH_WRITERS: dict[str, tuple[str, Callable[[nx.MultiDiGraph], bytes]]] = {
-    "graphml": ("graphml", write_graphml),
-    "gexf": ("gexf", write_gexf),
-    "dot": ("dot", write_dot),
-    "mermaid": ("mmd", write_mermaid),
-    "cytoscape-json": ("json", write_cytoscape),
-    "csv": ("csv", write_matrix_csv),
+WRITERS: dict[str, Callable[[nx.MultiDiGraph], bytes]] = {
+    "graphml": write_graphml,
+    "gexf": write_gexf,
+    "dot": write_dot,
+    "mermaid": write_mermaid,
+    "cytoscape-json": write_cytoscape,
+    "csv": write_matrix_csv,
 }

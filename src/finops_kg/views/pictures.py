@@ -17,13 +17,20 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from finops_kg.errors import FinopsKGError
+from finops_kg.graph.formats import FORMATS as FILE_FORMATS
+from finops_kg.graph.iris import DEFAULT_EDITION
 from finops_kg.graph.namespace import FO
-from finops_kg.views.network import to_networkx
+from finops_kg.views.explorer import explorer_html
+from finops_kg.views.network import to_networkx, write_mermaid
 from finops_kg.views.style import DARK, DOMAIN_COLOURS, LIGHT, NEUTRAL, domain_colours, text_colour
 
 KINDS = ("matrix", "network", "domains", "persona", "capability")
-FORMATS = {"matrix": (".svg", ".png"), "domains": (".svg", ".png"), "network": (".html",),
-           "persona": (".svg", ".png", ".mmd"), "capability": (".svg", ".png", ".mmd")}
+# The formats of graph.formats that each kind is drawn in, the default first.
+KIND_FORMATS = {"matrix": ("svg", "png"), "domains": ("svg", "png"), "network": ("html",),
+                "persona": ("svg", "png", "mermaid"), "capability": ("svg", "png", "mermaid")}
+# A file's suffix picks the format: each format's own extension, so .mmd and not .md for Mermaid.
+FORMATS = {kind: tuple(FILE_FORMATS[name].extension for name in names)
+           for kind, names in KIND_FORMATS.items()}
 A4_LANDSCAPE = (11.69, 8.27)
 
 
@@ -31,12 +38,14 @@ class VizError(FinopsKGError):
     """A picture cannot be drawn as asked: an unknown kind, name or file type."""
 
 
-def check_output(kind: str, path: Path) -> None:
-    """Refuse an unknown kind, or an output file whose type the kind cannot be drawn in."""
+def check_output(kind: str, path: Path) -> str:
+    """Return the format path's suffix names; refuse an unknown kind or a format it is not in."""
     if kind not in KINDS:
         raise VizError(f"unknown kind {kind!r}; the kinds are: {', '.join(KINDS)}")
-    if path.suffix.lower() not in FORMATS[kind]:
-        raise VizError(f"{path}: {kind} is drawn as {' or '.join(FORMATS[kind])}")
+    suffixes = FORMATS[kind]
+    if path.suffix.lower() not in suffixes:
+        raise VizError(f"{path}: {kind} is drawn as {' or '.join(suffixes)}")
+    return KIND_FORMATS[kind][suffixes.index(path.suffix.lower())]
 
 
 def resolve(graph: Graph, name: str, cls: URIRef) -> URIRef:
@@ -64,11 +73,11 @@ def _is_a(graph: Graph, individual: URIRef, cls: URIRef) -> bool:
     return any((individual, RDF.type, c) in graph for c in classes)
 
 
-def _figure_bytes(figure, suffix: str) -> bytes:
+def _figure_bytes(figure, format: str) -> bytes:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    if suffix == ".png":
+    if format == "png":
         figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
     else:
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -90,9 +99,9 @@ def _matplotlib():
     return plt
 
 
-def matrix(graph: Graph, suffix: str = ".svg") -> bytes:
-    """Draw the capability × persona heatmap: rows grouped by domain, core personas first."""
-    return _figure_bytes(matrix_figure(graph), suffix)
+def matrix(graph: Graph, format: str = "svg") -> bytes:
+    """Draw the capability × persona heatmap (svg or png): rows by domain, core personas first."""
+    return _figure_bytes(matrix_figure(graph), format)
 
 
 def matrix_figure(graph: Graph):
@@ -136,9 +145,9 @@ def matrix_figure(graph: Graph):
     return figure
 
 
-def domains(graph: Graph, suffix: str = ".svg") -> bytes:
-    """Draw the domain → capability hierarchy as a tree, one column per domain."""
-    return _figure_bytes(domains_figure(graph), suffix)
+def domains(graph: Graph, format: str = "svg") -> bytes:
+    """Draw the domain → capability hierarchy (svg or png) as a tree, one column per domain."""
+    return _figure_bytes(domains_figure(graph), format)
 
 
 def domains_figure(graph: Graph):
@@ -173,13 +182,11 @@ def domains_figure(graph: Graph):
     return figure
 
 
-def ego(graph: Graph, kind: str, name: str, suffix: str = ".svg") -> bytes:
-    """Draw one persona or capability with its neighbours in the capability-persona view."""
-    if suffix == ".mmd":
-        from finops_kg.views.network import write_mermaid
-
+def ego(graph: Graph, kind: str, name: str, format: str = "svg") -> bytes:
+    """Draw one persona or capability with its neighbours (svg, png or mermaid)."""
+    if format == "mermaid":
         return write_mermaid(_ego_network(graph, kind, name, to_networkx(graph)))
-    return _figure_bytes(ego_figure(graph, kind, name), suffix)
+    return _figure_bytes(ego_figure(graph, kind, name), format)
 
 
 def ego_figure(graph: Graph, kind: str, name: str, network: nx.MultiDiGraph | None = None):
@@ -319,17 +326,14 @@ def _footnote(figure, before: str = "") -> None:
 def draw(kind: str, graph: Graph, out: Path, name: str | None = None,
          editions: dict[str, Graph] | None = None) -> bytes:
     """Return the picture of one kind in the format out's extension names."""
-    check_output(kind, out)
-    suffix = out.suffix.lower()
+    format = check_output(kind, out)
     if kind == "matrix":
-        return matrix(graph, suffix)
+        return matrix(graph, format)
     if kind == "domains":
-        return domains(graph, suffix)
+        return domains(graph, format)
     if kind == "network":
-        from finops_kg.views.explorer import explorer_html
-
-        return explorer_html(editions or {"2026": graph})
+        return explorer_html(editions or {DEFAULT_EDITION: graph})
     if not name:
         raise VizError(f"viz {kind} needs the name of a {kind}, such as "
                        f"{'Finance' if kind == 'persona' else 'Allocation'}")
-    return ego(graph, kind, name, suffix)
+    return ego(graph, kind, name, format)

@@ -1,0 +1,162 @@
+"""The release commands: build, validate, diff and stats."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from finops_kg.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    Command,
+    add_command,
+    edition_option,
+    format_option,
+)
+from finops_kg.table import render_table
+
+
+def register(commands: Any) -> None:
+    """Add build, validate, diff and stats to the command line."""
+    add_command(
+        commands, "build", summary="validate, reason and write one edition's release files",
+        description="""Load the ontology and one edition, check them against the SHACL shapes and
+            the hygiene queries, add the OWL 2 RL entailments and the derived links, and write
+            the release into a folder: Turtle, JSON-LD and N-Triples, the inferred and the
+            derived graph, and the validation report. Prints the triples and the individuals
+            per class.
+
+            A failed check prints one line per problem, exits 1 and writes nothing: the previous
+            release in the folder stays as it was. Two builds of the same sources are
+            byte-identical.""",
+        examples=["finops-kg build                               # the current edition into dist/",
+                  "finops-kg build --out release --all-editions  # also every edition as TriG"],
+        arguments=_build_arguments, run=run_build)
+    add_command(
+        commands, "validate", summary="check your own RDF, with the Framework, against the shapes",
+        description="""Read your RDF files (any format rdflib reads, chosen by each file's
+            extension) together with the Framework edition and validate them against the SHACL
+            shapes. The text report has one line per result: severity | focus node (label) |
+            path | value | message. Exits 0 when the data conforms and 1 when it does not.""",
+        examples=["finops-kg validate data/examples/acme/assessments.ttl",
+                  "finops-kg validate mine.ttl more.jsonld --format json --edition 2025"],
+        arguments=_validate_arguments, run=run_validate)
+    add_command(
+        commands, "diff", summary="the typed changes between two editions",
+        description="""List what changed between two editions, one change per line: renamed,
+            added, removed, merged-into, moved-domain and definition-changed. Each change says
+            whether the two graphs, an edition-change record or both support it, and how
+            confident the sources are.""",
+        examples=["finops-kg diff 2025 2026",
+                  "finops-kg diff 2025 2026 --format json                # the same, for programs"],
+        arguments=_diff_arguments, run=run_diff)
+    add_command(
+        commands, "stats", summary="counts, per-capability coverage and content gaps",
+        description="""Count the individuals of each class, show how completely each capability
+            is described (activities per persona, characteristics per level, areas, measures of
+            success, KPIs, inputs and outputs) and list the content gaps, each with the reason
+            the graph gives for it.""",
+        examples=["finops-kg stats",
+                  "finops-kg stats --edition 2025 --format json"],
+        arguments=_stats_arguments, run=run_stats)
+
+
+def _build_arguments(parser: Command) -> None:
+    parser.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
+    edition_option(parser)
+    parser.add_argument("--all-editions", action="store_true",
+                        help="also check every edition and write them all to finops-kg.trig")
+
+
+def _validate_arguments(parser: Command) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="RDF files in any format rdflib reads, guessed from the extension")
+    format_option(parser, ("text", "turtle", "json"), "text", "report format")
+    edition_option(parser)
+
+
+def _diff_arguments(parser: Command) -> None:
+    parser.add_argument("old", metavar="OLD", help="the earlier edition, such as 2025")
+    parser.add_argument("new", metavar="NEW", help="the later edition, such as 2026")
+    format_option(parser, ("table", "json", "turtle"), "table")
+
+
+def _stats_arguments(parser: Command) -> None:
+    edition_option(parser)
+    format_option(parser, ("table", "json"), "table")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Build the release and print its summary; exit 1 when a check fails."""
+    from finops_kg.release.build import build
+
+    result = build(args.out, edition=args.edition, all_editions=args.all_editions)
+    rows = [("triples (asserted)", result.asserted_triples),
+            ("triples (with entailments)", result.inferred_triples)]
+    rows += result.individuals_per_class
+    sys.stdout.write(render_table(("", "count"), rows))
+    if not result.ok:
+        for line in result.problems():
+            print(line, file=sys.stderr)
+        print(f"finops-kg: build failed: {len(result.problems())} problems; nothing was written",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"\nWrote {len(result.files)} files to {result.out_dir}/: "
+          + ", ".join(path.name for path in result.files))
+    return EXIT_OK
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Validate the user's files and print the report; exit 1 when they do not conform."""
+    from finops_kg.graph.serialize import serialize
+    from finops_kg.release.validate import validate_files
+
+    report = validate_files(args.files, edition=args.edition)
+    if args.format == "text":
+        sys.stdout.write(report.text)
+    elif args.format == "json":
+        sys.stdout.write(report.to_json())
+    else:
+        sys.stdout.buffer.write(serialize(report.graph, "turtle"))
+    return EXIT_OK if report.conforms else EXIT_FINDINGS
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Print the typed changes between two editions."""
+    from finops_kg.diff import diff_editions, to_graph, to_json, to_table
+    from finops_kg.graph.serialize import serialize
+
+    changes = diff_editions(args.old, args.new)
+    if args.format == "table":
+        sys.stdout.write(to_table(changes))
+    elif args.format == "json":
+        sys.stdout.write(to_json(changes, args.old, args.new))
+    else:
+        sys.stdout.buffer.write(serialize(to_graph(changes, args.old, args.new), "turtle"))
+    return EXIT_OK
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """Print the counts, the coverage table and the content gaps of one edition."""
+    from finops_kg.release.build import individuals_per_class
+    from finops_kg.release.dataset import load
+    from finops_kg.release.reason import entailments
+    from finops_kg.stats import coverage, coverage_table, gap_table, gaps, to_json
+
+    graph = load(args.edition)
+    counts = individuals_per_class(graph, entailments(graph))
+    rows, found = coverage(graph), gaps(graph)
+    if args.format == "json":
+        sys.stdout.write(to_json(counts, rows, found))
+        return EXIT_OK
+    sys.stdout.write(render_table(("class", "individuals"), counts))
+    print(f"\nCoverage of the {args.edition} capabilities "
+          "(activities per persona, characteristics per level, and links)\n")
+    sys.stdout.write(coverage_table(rows))
+    explained = sum(bool(g.reason) for g in found)
+    print(f"\nContent gaps: {len(found)} ({explained} with a stated reason)\n")
+    if found:
+        sys.stdout.write(gap_table(found))
+    return EXIT_OK
