@@ -44,3 +44,15 @@ def test_coverage_table_is_aligned(rows):
     lines = coverage_table(rows).splitlines()
     assert lines[0].startswith("capability") and len(lines) == 24
     assert len({len(line) for line in lines[:2]}) == 1
+
+
+@pytest.mark.parametrize("edition", ["2025", "2026"])
+def test_the_summary_read_from_the_compiled_dataset_equals_one_from_the_sources(edition):
+    import finops_kg
+    from finops_kg.release.build import individuals_per_class
+    from finops_kg.stats import coverage, gaps, summary
+
+    counts, rows, found = summary(edition)
+    asserted = finops_kg.load(edition)
+    assert counts == individuals_per_class(finops_kg.load(edition, inferred=True))
+    assert rows == coverage(asserted) and found == gaps(asserted)

@@ -13,6 +13,10 @@ from finops_kg.graph.labels import current, label
 from finops_kg.graph.namespace import FID, FO, shorten
 from finops_kg.graph.rq import read_query_file
 from finops_kg.graph.terms import oxigraph_store, select
+from finops_kg.graph.iris import DEFAULT_EDITION
+from finops_kg.release.build import individuals_per_class
+from finops_kg.release.compiled import compiled_graph
+from finops_kg.release.dataset import load
 from finops_kg.table import render_table
 
 CORE_PERSONAS = ("finops-practitioner", "engineering", "finance", "leadership", "procurement",
@@ -43,6 +47,17 @@ class Gap:
     subject: str
     detail: str
     reason: str
+
+
+def summary(edition: str = DEFAULT_EDITION) -> tuple[list[tuple[str, int]],
+                                                     list[CapabilityCoverage], list[Gap]]:
+    """Return the individuals per class, the coverage and the gaps of one edition.
+
+    Counts and coverage read the compiled dataset, whose entailments spare reasoning again; the
+    gap queries are written for the asserted graph (an entailed type would match them wrongly).
+    """
+    graph = compiled_graph(edition)
+    return individuals_per_class(graph), coverage(graph), gaps(load(edition))
 
 
 def coverage(graph: Graph) -> list[CapabilityCoverage]:

@@ -140,14 +140,9 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def run_stats(args: argparse.Namespace) -> int:
     """Print the counts, the coverage table and the content gaps of one edition."""
-    from finops_kg.release.build import individuals_per_class
-    from finops_kg.release.dataset import load
-    from finops_kg.release.reason import entailments
-    from finops_kg.stats import coverage, coverage_table, gap_table, gaps, to_json
+    from finops_kg.stats import coverage_table, gap_table, summary, to_json
 
-    graph = load(args.edition)
-    counts = individuals_per_class(graph, entailments(graph))
-    rows, found = coverage(graph), gaps(graph)
+    counts, rows, found = summary(args.edition)
     if args.format == "json":
         sys.stdout.write(to_json(counts, rows, found))
         return EXIT_OK

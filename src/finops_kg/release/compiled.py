@@ -128,3 +128,17 @@ def oxigraph_dataset(data: Sequence[str | Path] = (), edition: str = DEFAULT_EDI
                         to_graph=pyoxigraph.NamedNode(edition_iri(edition)))
     fill_default_graph(store, edition)
     return store
+
+
+def compiled_graph(edition: str = DEFAULT_EDITION) -> Any:
+    """Return the ontology and one edition with its entailments as an rdflib Graph, read from the
+    compiled dataset: the same graph as `load(edition, inferred=True)`, without parsing or reasoning."""
+    from finops_kg.graph.load import check_edition, new_graph
+    from finops_kg.graph.terms import to_rdflib
+
+    check_edition(edition)
+    store, graph = open_dataset(), new_graph()
+    for source in default_graph_sources(edition):
+        graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
+                   for q in store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(source)))
+    return graph
