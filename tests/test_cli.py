@@ -403,3 +403,14 @@ def test_the_cli_package_runs_as_a_module():
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert "focus.sssom.tsv" in result.stdout
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    env = dict(os.environ, FINOPS_KG_CACHE=str(blocker / "cache"))
+    result = subprocess.run([*CLI, "query", "capabilities-of-a-domain", "--param",
+                             "domain=Understand Usage & Cost", "--format", "csv"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 5  # the header and four capabilities

@@ -29,8 +29,8 @@ def register(commands: Any) -> None:
         description="""Run a catalogue query by NAME (--list shows them, with their parameters),
             the query in a --file, or --sparql text. A parameter is an IRI, a CURIE such as
             fid:capability/allocation, or a label such as Allocation. The dataset holds the
-            ontology, every edition with its entailments, the derived graphs and the mapping
-            sets as named graphs; its default graph is the union of the ontology and the
+            ontology, every edition with its entailments and the mapping sets with their
+            vocabularies as named graphs; its default graph is the union of the ontology and the
             edition, which --data files join.
 
             With --endpoint the same query runs on a SPARQL 1.1 endpoint instead; a store that

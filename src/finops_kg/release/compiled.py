@@ -94,14 +94,18 @@ def fill_default_graph(store: Any, edition: str = DEFAULT_EDITION) -> None:
 
 
 def open_dataset() -> Any:
-    """Return the compiled dataset, the current edition in its default graph, read-only."""
+    """Return the compiled dataset, the current edition in its default graph, read-only.
+
+    Where the cache folder cannot be written, the store is made in memory: that costs time only.
+    """
     folder = cache_dir() / f"dataset-{dataset_key()}.oxigraph"
     if not folder.is_dir():
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-        store = pyoxigraph.Store(str(building))
-        store.bulk_load(path=str(dataset_quads_file()), format=pyoxigraph.RdfFormat.N_QUADS)
-        fill_default_graph(store)
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        except OSError:
+            return _filled_store(pyoxigraph.Store())
+        store = _filled_store(pyoxigraph.Store(str(building)))
         store.flush()
         del store  # closes the database before it is renamed into place
         try:
@@ -109,6 +113,12 @@ def open_dataset() -> Any:
         except OSError:  # another process got there first: use its copy
             shutil.rmtree(building, ignore_errors=True)
     return pyoxigraph.Store.read_only(str(folder))
+
+
+def _filled_store(store: Any) -> Any:
+    store.bulk_load(path=str(dataset_quads_file()), format=pyoxigraph.RdfFormat.N_QUADS)
+    fill_default_graph(store)
+    return store
 
 
 def oxigraph_dataset(data: Sequence[str | Path] = (), edition: str = DEFAULT_EDITION) -> Any:
