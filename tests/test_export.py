@@ -10,7 +10,8 @@ from rdflib.compare import isomorphic
 
 import finops_kg
 from finops_kg.errors import OutputError
-from finops_kg.graph.serialize import serialize, write_atomic
+from finops_kg.graph.files import write_atomic
+from finops_kg.graph.serialize import serialize
 
 RELEASE_FILES = {"finops-kg.ttl", "finops-kg.jsonld", "finops-kg.nt", "finops-kg-inferred.ttl",
                  "finops-kg-derived.ttl",

@@ -16,7 +16,8 @@ from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from finops_kg.graph.labels import is_deprecated, label
-from finops_kg.graph.load import check_edition, edition_graph_iri, new_graph
+from finops_kg.graph.load import edition_graph_iri, new_graph
+from finops_kg.graph.resources import check_edition
 from finops_kg.graph.namespace import FID, FO, shorten
 from finops_kg.table import render_table
 

@@ -117,7 +117,7 @@ def key_values(items: Sequence[str], option: str, metavar: str, error: type[Exce
 
 def write_output(out: Path | None, data: bytes) -> None:
     """Write data to the file atomically, or to standard output when no file is given."""
-    from finops_kg.graph.serialize import write_atomic
+    from finops_kg.graph.files import write_atomic
 
     if out:
         write_atomic(out, data)

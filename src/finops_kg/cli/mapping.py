@@ -122,7 +122,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Print each problem and a summary table; exit 1 when a set has a problem."""
-    from finops_kg.graph.load import check_edition
+    from finops_kg.graph.resources import check_edition
     from finops_kg.mapping.sssom import check
 
     check_edition(args.edition)
@@ -139,7 +139,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_apply(args: argparse.Namespace) -> int:
     """Write the mappings of clean sets as TriG."""
-    from finops_kg.graph.load import check_edition
+    from finops_kg.graph.resources import check_edition
     from finops_kg.graph.serialize import serialize_trig
     from finops_kg.mapping.sssom import apply
     from finops_kg.views.export import check_extension

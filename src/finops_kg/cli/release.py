@@ -15,7 +15,6 @@ from finops_kg.cli.common import (
     edition_option,
     format_option,
 )
-from finops_kg.table import render_table
 
 
 def register(commands: Any) -> None:
@@ -92,6 +91,8 @@ def run_build(args: argparse.Namespace) -> int:
     """Build the release and print its summary; exit 1 when a check fails."""
     from finops_kg.release.build import build
 
+    from finops_kg.table import render_table
+
     result = build(args.out, edition=args.edition, all_editions=args.all_editions)
     rows = [("triples (asserted)", result.asserted_triples),
             ("triples (with entailments)", result.inferred_triples)]
@@ -125,33 +126,52 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Print the typed changes between two editions."""
+    from finops_kg.graph.resources import check_edition
+    from finops_kg.release.memo import memoised
+
+    check_edition(args.old)
+    check_edition(args.new)
+    sys.stdout.buffer.write(memoised("diff", (args.old, args.new, args.format),
+                                     lambda: _diff_output(args.old, args.new, args.format)))
+    return EXIT_OK
+
+
+def _diff_output(old: str, new: str, format: str) -> bytes:
     from finops_kg.diff import diff_editions, to_graph, to_json, to_table
     from finops_kg.graph.serialize import serialize
 
-    changes = diff_editions(args.old, args.new)
-    if args.format == "table":
-        sys.stdout.write(to_table(changes))
-    elif args.format == "json":
-        sys.stdout.write(to_json(changes, args.old, args.new))
-    else:
-        sys.stdout.buffer.write(serialize(to_graph(changes, args.old, args.new), "turtle"))
-    return EXIT_OK
+    changes = diff_editions(old, new)
+    if format == "table":
+        return to_table(changes).encode()
+    if format == "json":
+        return to_json(changes, old, new).encode()
+    return serialize(to_graph(changes, old, new), "turtle")
 
 
 def run_stats(args: argparse.Namespace) -> int:
     """Print the counts, the coverage table and the content gaps of one edition."""
-    from finops_kg.stats import coverage_table, gap_table, summary, to_json
+    from finops_kg.graph.resources import check_edition
+    from finops_kg.release.memo import memoised
 
-    counts, rows, found = summary(args.edition)
-    if args.format == "json":
-        sys.stdout.write(to_json(counts, rows, found))
-        return EXIT_OK
-    sys.stdout.write(render_table(("class", "individuals"), counts))
-    print(f"\nCoverage of the {args.edition} capabilities "
-          "(activities per persona, characteristics per level, and links)\n")
-    sys.stdout.write(coverage_table(rows))
-    explained = sum(bool(g.reason) for g in found)
-    print(f"\nContent gaps: {len(found)} ({explained} with a stated reason)\n")
-    if found:
-        sys.stdout.write(gap_table(found))
+    check_edition(args.edition)
+    sys.stdout.buffer.write(memoised("stats", (args.edition, args.format),
+                                     lambda: _stats_output(args.edition, args.format)))
     return EXIT_OK
+
+
+def _stats_output(edition: str, format: str) -> bytes:
+    from finops_kg.stats import coverage_table, gap_table, summary, to_json
+    from finops_kg.table import render_table
+
+    counts, rows, found = summary(edition)
+    if format == "json":
+        return to_json(counts, rows, found).encode()
+    explained = sum(bool(g.reason) for g in found)
+    parts = [render_table(("class", "individuals"), counts),
+             f"\nCoverage of the {edition} capabilities "
+             "(activities per persona, characteristics per level, and links)\n\n",
+             coverage_table(rows),
+             f"\nContent gaps: {len(found)} ({explained} with a stated reason)\n\n"]
+    if found:
+        parts.append(gap_table(found))
+    return "".join(parts).encode()

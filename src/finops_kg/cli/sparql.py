@@ -176,10 +176,9 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_publish(args: argparse.Namespace) -> int:
     """Upload the graphs and print what went where."""
     from finops_kg.graph import resources
-    from finops_kg.graph.load import check_edition
     from finops_kg.sparql.publish import publish
 
-    check_edition(args.edition)
+    resources.check_edition(args.edition)
     editions = resources.available_editions() if args.all_editions else [args.edition]
     done = publish(args.endpoint, editions, args.graph_store, args.user, args.password,
                    data=args.data, data_edition=args.edition,

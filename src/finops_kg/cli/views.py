@@ -53,7 +53,7 @@ def register(commands: Any) -> None:
 
 def _export_arguments(parser: Command) -> None:
     from finops_kg.views.export import EXPORT_FORMATS
-    from finops_kg.views.network import VIEWS
+    from finops_kg.views import VIEWS
 
     format_option(parser, EXPORT_FORMATS, None)
     edition_option(parser)
@@ -83,7 +83,7 @@ def _site_arguments(parser: Command) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write one export to its file or to standard output."""
-    from finops_kg.graph.load import check_edition
+    from finops_kg.graph.resources import check_edition
     from finops_kg.views.export import check_extension, export
 
     check_edition(args.edition)
@@ -96,17 +96,23 @@ def run_export(args: argparse.Namespace) -> int:
 def run_viz(args: argparse.Namespace) -> int:
     """Draw one picture into its file."""
     from finops_kg.graph import resources
-    from finops_kg.graph.load import check_edition
+    from finops_kg.graph.resources import check_edition
     from finops_kg.release.dataset import load
+    from finops_kg.release.memo import memoised
     from finops_kg.views.pictures import FORMATS, check_output, draw
 
     check_edition(args.edition)
     default_name = args.kind + (f"-{args.name}" if args.name else "")
     out = args.out or Path(default_name.replace(" ", "-").lower() + FORMATS[args.kind][0])
     check_output(args.kind, out)
-    editions = ({e: load(e) for e in resources.available_editions()}
-                if args.kind == "network" else None)
-    write_output(out, draw(args.kind, load(args.edition), out, args.name, editions))
+
+    def picture() -> bytes:
+        editions = ({e: load(e) for e in resources.available_editions()}
+                    if args.kind == "network" else None)
+        return draw(args.kind, load(args.edition), out, args.name, editions)
+
+    key = (args.kind, args.name or "", args.edition, out.suffix.lower())
+    write_output(out, memoised("viz", key, picture))
     return EXIT_OK
 
 

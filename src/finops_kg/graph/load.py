@@ -11,7 +11,7 @@ from rdflib.store import Store
 from rdflib.util import guess_format
 
 from finops_kg.graph import resources
-from finops_kg.errors import InputError, UnknownEditionError
+from finops_kg.errors import InputError
 from finops_kg.graph.iris import DEFAULT_EDITION, edition_iri
 from finops_kg.graph.namespace import PREFIXES
 
@@ -29,23 +29,14 @@ def edition_graph_iri(edition: str) -> URIRef:
 
 def load_edition_data(edition: str = DEFAULT_EDITION) -> Graph:
     """Return one edition's individuals alone, without the ontology: its named graph."""
-    check_edition(edition)
+    resources.check_edition(edition)
     return parse_files(new_graph(), sorted(resources.edition_dir(edition).glob("*.ttl")))
 
 
 def source_files(edition: str = DEFAULT_EDITION) -> list[Path]:
     """Return the ontology files followed by the edition's data files."""
-    check_edition(edition)
+    resources.check_edition(edition)
     return resources.ontology_files() + sorted(resources.edition_dir(edition).glob("*.ttl"))
-
-
-def check_edition(edition: str) -> None:
-    """Raise UnknownEditionError unless the edition has data."""
-    editions = resources.available_editions()
-    if edition not in editions:
-        raise UnknownEditionError(
-            f"unknown edition {edition!r}; the editions are: {', '.join(editions)}"
-        )
 
 
 def parse_file(graph: Graph, path: str | Path, format: str | None = None) -> Graph:

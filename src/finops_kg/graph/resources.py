@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from finops_kg.errors import UnknownEditionError
+
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/finops_kg, or the installed package
 
 
@@ -74,3 +76,12 @@ def gap_query_files() -> list[Path]:
 def derivation_query_files() -> list[Path]:
     """Return the CONSTRUCT queries whose results form the derived, unofficial graph."""
     return sorted((resource_root() / "queries" / "derive").glob("*.rq"))
+
+
+def check_edition(edition: str) -> None:
+    """Raise UnknownEditionError unless the edition has data."""
+    editions = available_editions()
+    if edition not in editions:
+        raise UnknownEditionError(
+            f"unknown edition {edition!r}; the editions are: {', '.join(editions)}"
+        )

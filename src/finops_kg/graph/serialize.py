@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -149,22 +147,3 @@ def _stable_jsonld(text: str) -> bytes:
     if "@graph" in document:
         nodes.sort(key=lambda node: node.get("@id") or node.get("id") or "")  # "id" aliases "@id"
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
-
-
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write data to path through a temporary file in the same folder, then rename it."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise OutputError(f"{path.parent}: cannot write here ({error.strerror or error})") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
-    return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +79,37 @@ class BuildResult:
 
 def build(out_dir: str | Path = "dist", edition: str = DEFAULT_EDITION,
           all_editions: bool = False) -> BuildResult:
-    """Build the edition (and, with all_editions, check every edition and write a TriG dataset)."""
+    """Build the edition (and, with all_editions, check every edition and write a TriG dataset).
+
+    A release of unchanged sources and code is read from the cache (release.memo), not made again.
+    """
+    from finops_kg.graph.files import write_atomic
+    from finops_kg.graph.resources import check_edition
+    from finops_kg.release.memo import memoised_files
+
+    out_dir = Path(out_dir)
+    check_edition(edition)
+    _check_writable(out_dir)
+    failed: list[BuildResult] = []
+
+    def make() -> dict[str, bytes] | None:
+        result, outputs = _build_outputs(out_dir, edition, all_editions)
+        if not result.ok:
+            failed.append(result)
+            return None
+        return {**outputs, SUMMARY: _summary(result)}
+
+    outputs = memoised_files("build", (edition, str(all_editions)), make)
+    if outputs is None:
+        return failed[0]
+    result = _result_from_summary(out_dir, outputs.pop(SUMMARY))
+    # Everything is serialised before the first file is replaced, so a failure leaves no mix.
+    result.files = [write_atomic(out_dir / name, data) for name, data in outputs.items()]
+    return result
+
+
+def _build_outputs(out_dir: Path, edition: str,
+                   all_editions: bool) -> tuple[BuildResult, dict[str, bytes]]:
     import gc
 
     # A build allocates many small objects and keeps nearly all of them until it ends, so the
@@ -86,26 +117,24 @@ def build(out_dir: str | Path = "dist", edition: str = DEFAULT_EDITION,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(Path(out_dir), edition, all_editions)
+        return _make_outputs(out_dir, edition, all_editions)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
+def _make_outputs(out_dir: Path, edition: str,
+                  all_editions: bool) -> tuple[BuildResult, dict[str, bytes]]:
     from finops_kg.graph import resources
     from finops_kg.release.derive import derive, derived_graph_iri
     from finops_kg.graph.serialize import (canonical, serialize, serialize_canonical,
-                                           serialize_trig, write_atomic)
+                                           serialize_trig)
     from finops_kg.release.hygiene import run_hygiene_checks
-    from finops_kg.graph.load import (check_edition, edition_graph_iri, load_edition_data,
-                                      load_ontology)
+    from finops_kg.graph.load import edition_graph_iri, load_edition_data, load_ontology
     from finops_kg.release.dataset import load
     from finops_kg.mapping.sssom import curated_graphs
     from finops_kg.release.reason import entailments
 
-    check_edition(edition)
-    _check_writable(out_dir)
     editions = resources.available_editions() if all_editions else [edition]
 
     # The work is split between the two cores. A forked process validates every edition (the
@@ -149,15 +178,40 @@ def _build(out_dir: Path, edition: str, all_editions: bool) -> BuildResult:
         checks=[EditionCheck(year, reports[year], hygiene[year]) for year in editions],
     )
     if not result.ok:
-        return result
+        return result, {}
     report_graph = Graph()
     for check in result.checks:
         report_graph += check.report.graph
     outputs["validation-report.ttl"] = serialize(report_graph, "turtle")
     outputs["validation-report.txt"] = _report_text(result.checks).encode("utf-8")
-    # Everything is serialised before the first file is replaced, so a failure leaves no mix.
-    result.files = [write_atomic(out_dir / name, data) for name, data in outputs.items()]
-    return result
+    return result, outputs
+
+
+SUMMARY = "summary.json"  # what the command line prints about a kept build; not written out
+
+
+def _summary(result: BuildResult) -> bytes:
+    checks = [{"edition": check.edition,
+               "report": check.report.graph.serialize(format="nt", encoding="utf-8").decode(),
+               "hygiene": [[h.name, h.description] for h in check.hygiene]}
+              for check in result.checks]
+    return json.dumps({"edition": result.edition, "asserted": result.asserted_triples,
+                       "inferred": result.inferred_triples,
+                       "classes": result.individuals_per_class, "checks": checks}).encode()
+
+
+def _result_from_summary(out_dir: Path, summary: bytes) -> BuildResult:
+    """Return the BuildResult of a build that passed every check, from its summary."""
+    kept = json.loads(summary)
+    checks = [EditionCheck(check["edition"],
+                           _report_from_child(True, [], check["report"].encode()),
+                           [HygieneCheck(name, description, ()) for name, description in
+                            check["hygiene"]])
+              for check in kept["checks"]]
+    return BuildResult(edition=kept["edition"], out_dir=out_dir,
+                       asserted_triples=kept["asserted"], inferred_triples=kept["inferred"],
+                       individuals_per_class=[tuple(pair) for pair in kept["classes"]],
+                       checks=checks)
 
 
 _ENTAILMENTS_BANNER = (

@@ -62,7 +62,7 @@ def dataset_quads_file() -> Path:
         return bundled
     cached = cache_dir() / f"dataset-{dataset_key()}.nq"
     if not cached.exists():
-        from finops_kg.graph.serialize import write_atomic
+        from finops_kg.graph.files import write_atomic
         from finops_kg.release.dataset import build_dataset_quads
 
         quads = build_dataset_quads()
@@ -143,7 +143,8 @@ def oxigraph_dataset(data: Sequence[str | Path] = (), edition: str = DEFAULT_EDI
 def compiled_graph(edition: str = DEFAULT_EDITION) -> Any:
     """Return the ontology and one edition with its entailments as an rdflib Graph, read from the
     compiled dataset: the same graph as `load(edition, inferred=True)`, without parsing or reasoning."""
-    from finops_kg.graph.load import check_edition, new_graph
+    from finops_kg.graph.load import new_graph
+    from finops_kg.graph.resources import check_edition
     from finops_kg.graph.terms import to_rdflib
 
     check_edition(edition)

@@ -27,7 +27,7 @@ from rdflib.query import Result
 
 from finops_kg.graph.terms import to_rdflib
 from finops_kg.errors import FinopsKGError
-from finops_kg.graph.serialize import write_atomic
+from finops_kg.graph.files import write_atomic
 from finops_kg.graph.load import DEFAULT_EDITION
 from finops_kg.sparql.query import OxigraphRunner, is_boolean, one_line, oxigraph_error_position
 from finops_kg.sparql.catalogue import QueryError, catalogue, find

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, URIRef
+from typing import TYPE_CHECKING
 
 # The command line checks formats and paths through this module before it exports.
 from finops_kg.graph.formats import (EXPORT_FORMATS, RDF_FORMATS, check_extension,  # noqa: F401
                                      check_format)
 from finops_kg.graph.iris import DEFAULT_EDITION
-from finops_kg.graph.serialize import serialize, serialize_trig
+
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
 
 
 def export(format: str, edition: str = DEFAULT_EDITION,
            view: str = "capability-persona") -> bytes:
     """Return one edition in an RDF, graph or tabular format; graph formats show one view."""
-    from finops_kg.release.dataset import load
+    from finops_kg.release.memo import memoised
 
     check_format(format)
+    return memoised("export", (format, edition, view), lambda: _export(format, edition, view))
+
+
+def _export(format: str, edition: str, view: str) -> bytes:
+    from finops_kg.graph.serialize import serialize, serialize_trig
+    from finops_kg.release.dataset import load
+
     if format == "trig":
         return serialize_trig(dataset_graphs())
     graph = load(edition)
@@ -34,6 +43,8 @@ def export(format: str, edition: str = DEFAULT_EDITION,
 def dataset_graphs() -> list[tuple[URIRef, Graph]]:
     """Return the ontology, every edition, every derived graph and the curated mapping sets with
     their vocabularies, as named graphs."""
+    from rdflib import URIRef
+
     from finops_kg.graph import resources
     from finops_kg.release.derive import derive, derived_graph_iri
     from finops_kg.graph.load import edition_graph_iri, load_edition_data, load_ontology

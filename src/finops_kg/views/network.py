@@ -17,8 +17,7 @@ from rdflib.namespace import OWL, RDF
 from finops_kg.errors import FinopsKGError
 from finops_kg.graph.labels import current, label
 from finops_kg.graph.namespace import FID, FO
-
-VIEWS = ("capability-persona", "domain-capability", "capability-flow", "kpi-capability", "full")
+from finops_kg.views import VIEWS
 
 
 class ViewError(FinopsKGError):

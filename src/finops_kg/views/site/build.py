@@ -10,8 +10,10 @@ from rdflib import Graph, URIRef
 from finops_kg.errors import OutputError
 from finops_kg.graph import resources
 from finops_kg.graph.iris import DEFAULT_EDITION
-from finops_kg.graph.load import check_edition, load_ontology, new_graph
-from finops_kg.graph.serialize import serialize, write_atomic
+from finops_kg.graph.load import load_ontology, new_graph
+from finops_kg.graph.resources import check_edition
+from finops_kg.graph.files import write_atomic
+from finops_kg.graph.serialize import serialize
 from finops_kg.mapping.sssom import curated_rows_by_subject
 from finops_kg.release.dataset import load
 from finops_kg.views.explorer import explorer_html
