@@ -28,6 +28,12 @@ from finops_kg.views.site.terms import term_page
 def build_site(out_dir: Path, edition: str = DEFAULT_EDITION,
                extra_pages: dict[str, bytes] | None = None) -> list[Path]:
     """Write the documentation site of one edition into out_dir and return the files written."""
+    return _write(Path(out_dir), site_files(edition, extra_pages))
+
+
+def site_files(edition: str = DEFAULT_EDITION,
+               extra_pages: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """Return every file of the documentation site of one edition, by path inside the site."""
     extras = dict(sorted((extra_pages or {}).items()))
     _check_extra_names(extras)  # before any work, so a bad name costs nothing
     # The sets are curated against the newest edition; a term of an older one keeps its IRI.
@@ -35,18 +41,30 @@ def build_site(out_dir: Path, edition: str = DEFAULT_EDITION,
     files = render(site, extras)
     files["ontology.html"] = ontology_page(load_ontology()).encode("utf-8")
     files.update(extras)
-    out_dir = Path(out_dir)
-    return [write_atomic(out_dir / name, data) for name, data in sorted(files.items())]
+    return files
 
 
 def build_site_with_pictures(out_dir: Path, edition: str = DEFAULT_EDITION) -> list[Path]:
-    """Build the site with the network explorer, the matrix and the domain tree as extra pages."""
+    """Build the site with the network explorer, the matrix and the domain tree as extra pages.
+
+    A site of unchanged sources and code is read from the cache (release.memo), not made again.
+    """
+    from finops_kg.release.memo import memoised_files
+
     check_edition(edition)
-    graph = load(edition)
-    editions = {year: load(year) for year in resources.available_editions()}
-    extra = {"explorer.html": explorer_html(editions), "matrix.svg": matrix(graph),
-             "domains.svg": domains(graph)}
-    return build_site(Path(out_dir), edition, extra_pages=extra)
+
+    def make() -> dict[str, bytes]:
+        graph = load(edition)
+        editions = {year: load(year) for year in resources.available_editions()}
+        extra = {"explorer.html": explorer_html(editions), "matrix.svg": matrix(graph),
+                 "domains.svg": domains(graph)}
+        return site_files(edition, extra)
+
+    return _write(Path(out_dir), memoised_files("site", (edition,), make))
+
+
+def _write(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
+    return [write_atomic(out_dir / name, data) for name, data in sorted(files.items())]
 
 
 def _check_extra_names(extras: dict[str, bytes]) -> None:
