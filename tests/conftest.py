@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,34 @@ def example_arguments(name: str) -> dict:
     params = {p.name: p.example for p in entry.parameters if p.required}
     data = [resources.resource_root() / "data" / path for path in entry.example_data]
     return {"data": data, **params}
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _no_browser(reason: str) -> None:
+    # On CI a missing browser is a broken environment, not a reason to pass quietly.
+    if os.environ.get("CI"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        _no_browser(f"the playwright package is not installed: {error}")
+    if not Path(CHROMIUM).exists():
+        _no_browser(f"no Chromium at {CHROMIUM}")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as error:  # whatever stops the launch, there is no browser to test with
+        playwright.stop()
+        _no_browser(f"headless Chromium ({CHROMIUM}) could not start: {error}")
+    yield browser
+    browser.close()
+    playwright.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +21,6 @@ from finops_kg.views.network import to_networkx
 if TYPE_CHECKING:  # the browser tests skip, rather than fail to import, without playwright
     from playwright.sync_api import Page
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ALLOCATION = str(FID["capability/allocation"])
 ITAM = str(FID["persona/itam"])
@@ -96,32 +92,6 @@ def test_every_edge_carries_its_activities(html, network):
 # ---------------------------------------------------------------------------
 # In the browser
 # ---------------------------------------------------------------------------
-
-def _no_browser(reason: str) -> None:
-    # On CI a missing browser is a broken environment, not a reason to pass quietly.
-    if os.environ.get("CI"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        _no_browser(f"the playwright package is not installed: {error}")
-    if not Path(CHROMIUM).exists():
-        _no_browser(f"no Chromium at {CHROMIUM}")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Exception as error:  # whatever stops the launch, there is no browser to test with
-        playwright.stop()
-        _no_browser(f"headless Chromium ({CHROMIUM}) could not start: {error}")
-    yield browser
-    browser.close()
-    playwright.stop()
-
 
 @dataclass
 class Explorer:

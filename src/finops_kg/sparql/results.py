@@ -49,6 +49,11 @@ class QueryResult:
         """Return the rows as dicts from column to rdflib term (None where unbound)."""
         return [dict(zip(self.columns, row)) for row in self.rows]
 
+    def to_text_dicts(self) -> list[dict[str, str]]:
+        """Return the rows as dicts from column to lexical value (IRIs plainly), unbound left out."""
+        return [{column: _lexical(term) for column, term in zip(self.columns, row)
+                 if term is not None} for row in self._terms()]
+
     def to_csv(self, delimiter: str = ",") -> str:
         """Return the rows as SPARQL 1.1 CSV: IRIs plainly, literals by their lexical form."""
         buffer = io.StringIO()

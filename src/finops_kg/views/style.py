@@ -15,6 +15,11 @@ NEUTRAL = "#8c959f"
 # Core personas are filled with it, allied ones outlined (dashed); it is also the dark text colour.
 DARK = "#24292f"
 LIGHT = "#ffffff"
+# The five assessment lenses in the assessment report: Okabe–Ito again, one colour per lens.
+LENS_COLOURS = {"knowledge": "#0072B2", "process": "#009E73", "metrics": "#E69F00",
+                "adoption": "#CC79A7", "automation": "#56B4E9"}
+# Lens scores 0 to 4 (and totals in fifths of 20): a sequential blue scale, light to dark.
+SCORE_COLOURS = ("#f6f8fa", "#c6dbef", "#9ecae1", "#4292c6", "#08519c")
 
 
 def domain_colours(labels: Iterable[str]) -> dict[str, str]:
