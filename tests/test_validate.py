@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal
 
 import finops_kg
-from finops_kg.release.validate import load_shapes, validate_files
+from finops_kg.release.validate import ValidationReport, _show, load_shapes, validate_files
 
 from conftest import DATA, framework_plus
 
@@ -65,11 +66,33 @@ def test_every_shape_has_a_message_and_a_severity():
     assert missing == []
 
 
+ENGINES = ("pyshacl", "fast")
+
+
+@lru_cache(maxsize=None)
+def validated(fixture: Path, engine: str = "pyshacl") -> ValidationReport:
+    """Validate the core Framework plus one fixture with one engine, once per test session."""
+    return validate_with(framework_plus(fixture), engine)
+
+
+def validate_with(graph: Graph, engine: str) -> ValidationReport:
+    """Validate a graph with pySHACL, or with the compiled shapes on an Oxigraph store."""
+    if engine == "pyshacl":
+        return finops_kg.validate(graph)
+    import pyoxigraph
+
+    from finops_kg.release.shapes.run import validate_store
+
+    store = pyoxigraph.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
+    return validate_store(store)
+
+
 @pytest.mark.parametrize("fixture", SHAPE_FIXTURES, ids=lambda p: p.stem)
 def test_a_broken_fixture_is_reported(fixture):
     expected = expectations(fixture)
     assert expected, f"{fixture.name} has no '# expect:' line"
-    report = finops_kg.validate(framework_plus(fixture))
+    report = validated(fixture)
     assert not report.conforms
     found = {(r.focus, r.message) for r in report.violations}
     for focus, message_part in expected:
@@ -131,3 +154,153 @@ def test_shapes_that_pyshacl_cannot_use_are_one_clear_error(framework):
           sh:sparql [ sh:select "SELECT $this WHERE { VALUES ?x { 1 } }" ] .""", format="turtle")
     with pytest.raises(InputError, match="^the SHACL shapes cannot be used: "):
         validate(framework, shapes)
+
+
+# ---------------------------------------------------------------------------
+# Assessments: every result of a fixture, exactly (focus, path, value, component, severity)
+# ---------------------------------------------------------------------------
+
+RESULT_FIXTURES = [f for f in SHAPE_FIXTURES if "# result: " in f.read_text()]
+ASSESSMENT_FIXTURES = [f for f in SHAPE_FIXTURES if f.name.startswith(
+    ("assessment-", "capability-assessment-", "lens-score-", "lens-weight"))]
+VALID_ASSESSMENT = DATA / "assessments" / "valid-assessment.ttl"
+T = "https://example.org/test/"
+Row = tuple[str, str, str, str, str]
+
+
+def declared_results(fixture: Path) -> set[Row]:
+    """Read the fixture's `# result: FOCUS | PATH | VALUE | COMPONENT | SEVERITY` lines."""
+    found = set()
+    for line in fixture.read_text().splitlines():
+        if line.startswith("# result: "):
+            focus, path, value, component, severity = (p.strip() for p in line[10:].split(" | "))
+            found.add((focus.strip("<>"), path, value, component, severity))
+    return found
+
+
+def reported_results(report: ValidationReport) -> set[Row]:
+    """Each result of the report graph, of any severity, as (focus IRI, path, value, constraint
+    component, severity)."""
+    from rdflib.namespace import RDF, SH
+
+    graph = report.graph
+    found = set()
+    for node in graph.subjects(RDF.type, SH.ValidationResult):
+        found.add((str(graph.value(node, SH.focusNode)),
+                   _show(graph.value(node, SH.resultPath)) or "-",
+                   _show(graph.value(node, SH.value)) or "-",
+                   _show(graph.value(node, SH.sourceConstraintComponent)),
+                   _show(graph.value(node, SH.resultSeverity))))
+    return found
+
+
+def test_every_assessment_fixture_declares_its_results():
+    assert len(ASSESSMENT_FIXTURES) == 12
+    assert [f.name for f in ASSESSMENT_FIXTURES if f not in RESULT_FIXTURES] == []
+    assert all(declared_results(f) for f in RESULT_FIXTURES)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("fixture", RESULT_FIXTURES, ids=lambda p: p.stem)
+def test_an_assessment_fixture_gives_exactly_the_results_it_declares(fixture, engine):
+    report = validated(fixture, engine)
+    assert reported_results(report) == declared_results(fixture), report.text
+    assert not report.conforms
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_assessment_shape_has_a_fixture_that_breaks_it(engine):
+    from finops_kg.graph import resources
+
+    shapes = Graph().parse(resources.resource_root() / "shapes" / "assessment-shapes.ttl")
+    named = {_show(s) for s in shapes.subjects()
+             if str(s).startswith("https://w3id.org/finops-kg/shapes#")}
+    broken = {r.shape for fixture in RESULT_FIXTURES for r in validated(fixture, engine).results}
+    assert named - broken == set()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_complete_assessment_at_every_boundary_conforms(engine):
+    # Scores 4 and 0, a target of 20 and weights adding up to exactly 100.
+    report = validated(VALID_ASSESSMENT, engine)
+    assert report.conforms and report.results == [], report.text
+
+
+def violation(focus: str, path: str, value: str, component: str) -> set[Row]:
+    """The one Violation a changed value should give."""
+    return {(T + focus, path, value, f"sh:{component}ConstraintComponent", "sh:Violation")}
+
+
+SCORE_4 = "fo:lens lens:knowledge ; fo:score 4 ."
+SCORE_0 = "fo:lens lens:automation ; fo:score 0 ."
+TARGET_20 = "fo:targetScore 20 ;"
+WEIGHT_5 = "fo:lens lens:automation ; fo:weight 5.0 ."
+WEIGHT_20 = "fo:lens lens:metrics ; fo:weight 20.0 ."
+WEIGHT_30 = "fo:lens lens:knowledge ; fo:weight 30.0 ."
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({SCORE_4: SCORE_4.replace("4", "5")},
+     violation("s-knowledge", "fo:score", '"5"^^xsd:integer', "MaxInclusive")),
+    ({SCORE_4: SCORE_4.replace("4", "3")}, set()),
+    ({SCORE_0: SCORE_0.replace("0", "-1")},
+     violation("s-automation", "fo:score", '"-1"^^xsd:integer', "MinInclusive")),
+    ({SCORE_0: SCORE_0.replace("0", "1")}, set()),
+    ({TARGET_20: "fo:targetScore 21 ;"},
+     violation("allocation", "fo:targetScore", '"21"^^xsd:integer', "MaxInclusive")),
+    ({TARGET_20: "fo:targetScore 19 ;"}, set()),
+    ({TARGET_20: "fo:targetScore 0 ;"}, set()),
+    ({TARGET_20: "fo:targetScore -1 ;"},
+     violation("allocation", "fo:targetScore", '"-1"^^xsd:integer', "MinInclusive")),
+    ({WEIGHT_5: WEIGHT_5.replace("5.0", "4.99")},
+     violation("assessment", "fo:lensWeight", '"99.99"^^xsd:decimal', "SPARQL")),
+    ({WEIGHT_5: WEIGHT_5.replace("5.0", "5.01")},
+     violation("assessment", "fo:lensWeight", '"100.01"^^xsd:decimal', "SPARQL")),
+    ({WEIGHT_5: WEIGHT_5.replace("5.0", "4.9")},
+     violation("assessment", "fo:lensWeight", '"99.9"^^xsd:decimal', "SPARQL")),
+    ({WEIGHT_5: WEIGHT_5.replace("5.0", "5.1")},
+     violation("assessment", "fo:lensWeight", '"100.1"^^xsd:decimal', "SPARQL")),
+    # Weights that add up to 100 in another way, or with a weight of 0, still conform.
+    ({WEIGHT_5: WEIGHT_5.replace("5.0", "4.95"), WEIGHT_20: WEIGHT_20.replace("20.0", "20.05")},
+     set()),
+    ({WEIGHT_5: WEIGHT_5.replace("5.0", "0.0"), WEIGHT_30: WEIGHT_30.replace("30.0", "35.0")},
+     set()),
+], ids=lambda value: (",".join(new.split()[-2] for new in value.values())
+                     if isinstance(value, dict) else "violation" if value else "conforms"))
+def test_one_value_at_or_beside_a_boundary(tmp_path, changes, expected, engine):
+    text = VALID_ASSESSMENT.read_text()
+    for old, new in changes.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    fixture = tmp_path / "assessment.ttl"
+    fixture.write_text(text)
+    report = validate_with(framework_plus(fixture), engine)
+    assert reported_results(report) == expected, report.text
+
+
+@pytest.mark.parametrize(("weight", "expected"), [
+    ("5.0", set()),
+    ("4.99", violation("assessment", "fo:lensWeight", '"99.99"^^xsd:decimal', "SPARQL")),
+])
+def test_weights_stated_in_two_graphs_of_a_union_add_up_once(weight, expected):
+    import pyoxigraph
+
+    from finops_kg.release.shapes.run import validate_store
+
+    # As a workspace validates its default graph with each file's graph, which repeat triples.
+    text = VALID_ASSESSMENT.read_text().replace(WEIGHT_5, WEIGHT_5.replace("5.0", weight))
+    store = pyoxigraph.Store()
+    store.load(framework_plus().serialize(format="nt", encoding="utf-8"),
+               pyoxigraph.RdfFormat.N_TRIPLES)
+    for graph in (pyoxigraph.DefaultGraph(), pyoxigraph.NamedNode("urn:test:file")):
+        store.load(text.encode(), pyoxigraph.RdfFormat.TURTLE, to_graph=graph)
+    report = validate_store(store, graphs=["urn:test:file"])
+    assert reported_results(report) == expected, report.text
+
+
+def test_the_acme_assessments_conform_on_their_own_against_the_current_edition():
+    acme = DATA.parent.parent / "data" / "examples" / "acme" / "assessments.ttl"
+    report = validate_files([acme], edition="2026")
+    assert report.conforms and report.results == [], report.text
+

@@ -17,10 +17,11 @@ class FO(DefinedNamespace):
 
     Added: URIRef  # The element first appears in the later edition.
     AlliedPersona: URIRef  # A persona from a neighbouring discipline, outside the FinOps practice itself, with which FinOps has to coordinate.
+    Assessment: URIRef  # One sitting of a FinOps maturity assessment for one group: an organisation, an organisational unit or a scope, rated on one day against one edition of the Framework by named assessors and stakeholders, with the weight it gives each lens. Its capability assessments hold the scores. Assessments are the user's data, not the Framework's.
     AssessmentLens: URIRef  # A dimension along which a FinOps assessment rates a capability, such as knowledge or automation, with a score from 0 to 4.
     Capability: URIRef  # A functional area of activity that supports one domain of the Framework, with its own personas, maturity characteristics, measures of success and links to other capabilities.
     CapabilityArea: URIRef  # A named part of a capability, under which its page groups a few related activities.
-    CapabilityAssessment: URIRef  # A user's record of how mature one organisational unit is in one capability: the level it reached and, where set, the level it aims for. Assessments are the user's data, not the Framework's.
+    CapabilityAssessment: URIRef  # A user's record of how mature one organisational unit is in one capability at one time: a score for each assessment lens with the total it aims for, or the maturity level reached and, where set, the level it aims for. It may belong to an assessment, which then fixes its unit, date, edition and lens weights. Assessments are the user's data, not the Framework's.
     ChangeType: URIRef  # A kind of edition change, such as a rename or a removal.
     Comparator: URIRef  # How a measured value is compared with a target value, such as at least or less than.
     CorePersona: URIRef  # A persona that takes part in every FinOps practice.
@@ -36,7 +37,9 @@ class FO(DefinedNamespace):
     FunctionalActivity: URIRef  # Something that one persona does within one capability, as listed on the capability's page.
     IntersectingDiscipline: URIRef  # An established IT management discipline, framework or team that FinOps meets and must work with, such as IT asset management or enterprise architecture.
     KPI: URIRef  # A key performance indicator from the FinOps Foundation's KPI library: a named metric with a formula that measures one or more capabilities.
+    LensScore: URIRef  # The score, a whole number from 0 to 4, that a capability assessment gives the capability through one assessment lens.
     LensScoreStep: URIRef  # One named step on the scale of an assessment lens: the score from 0 to 4 that it stands for and what a capability looks like through that lens at that score.
+    LensWeight: URIRef  # How much one assessment lens counts in one assessment, as a share of 100; the weights of an assessment's five lenses add up to 100.
     MaturityCharacteristic: URIRef  # A trait that the Framework gives for one capability at one maturity level, describing what the capability looks like at that level.
     MaturityLevel: URIRef  # A step on the Framework's Crawl, Walk, Run scale, used to judge how far a capability or domain has developed.
     MaturityTarget: URIRef  # A numeric goal: a metric, a comparator, a value and a unit, such as at least 70 percent of cost allocated to a known owner. It belongs to a maturity level where the Framework gives one value per level; a target without a level holds at every level.
@@ -64,7 +67,7 @@ class FO(DefinedNamespace):
     approximately: URIRef  # The measured value should be close to the target value; the Framework gives no tolerance.
     areaOf: URIRef  # Relates a named area to the capability it is part of.
     assessedCapability: URIRef  # Relates an assessment to the capability it rates.
-    assessedUnit: URIRef  # Relates an assessment to the organisational unit or team it assesses, for example an org:OrganizationalUnit.
+    assessedUnit: URIRef  # Relates an assessment or a capability assessment to the group it assesses: an organisation or organisational unit in the sense of W3C ORG, or a FinOps scope.
     atLeast: URIRef  # The measured value must be greater than or equal to the target value.
     atLevel: URIRef  # Relates a maturity target or characteristic to the maturity level it describes.
     atMost: URIRef  # The measured value must be less than or equal to the target value.
@@ -80,6 +83,7 @@ class FO(DefinedNamespace):
     dataSource: URIRef  # A kind of data that the KPI library names as an input to a KPI, kept as published.
     edition: URIRef  # Relates a name record to the edition in which the name was used.
     editionOf: URIRef  # Relates an edition to the Framework it is a revision of.
+    evidence: URIRef  # What supports the scores of a capability assessment: a link to a document, or a short text such as the answers to the discovery questions.
     featureLevel: URIRef  # How strongly the specification asks providers to supply a FOCUS column: Mandatory, Recommended or Conditional.
     focusDataType: URIRef  # The data type that the specification gives a FOCUS column, such as Decimal or Date/Time, spelled as the specification spells it.
     focusVersion: URIRef  # The version of the specification that a FOCUS column term belongs to, such as 1.2.
@@ -90,13 +94,15 @@ class FO(DefinedNamespace):
     hasArea: URIRef  # Relates a capability to one of its named areas.
     hasCapability: URIRef  # Relates a domain to a capability that it groups.
     hasEdition: URIRef  # Relates the Framework to one of its editions.
+    hasLensScore: URIRef  # Relates a capability assessment to one of its lens scores; a complete one has five, one for each lens.
     hasMember: URIRef  # Relates a persona group to a persona that belongs to it.
     inDomain: URIRef  # Relates a capability to the one domain it belongs to.
-    inEdition: URIRef  # Relates a Framework element to an edition of the Framework that contains it.
+    inEdition: URIRef  # Relates a Framework element to an edition of the Framework that contains it, or an assessment to the edition whose capabilities it rates.
     introducedInVersion: URIRef  # The version of the specification in which a FOCUS column first appeared.
     involvesPersona: URIRef  # Relates a capability to a persona that performs at least one of its functional activities. It is entailed from the activities, not asserted.
     isRequired: URIRef  # True when every FOCUS dataset of the column's version must contain the column, that is when its feature level is Mandatory.
-    lens: URIRef  # Relates a score step, or a score given in an assessment, to the assessment lens it belongs to.
+    lens: URIRef  # Relates a score step, a lens score or a lens weight to the assessment lens it belongs to.
+    lensWeight: URIRef  # Relates an assessment to the weight it gives one of the five lenses.
     lessThan: URIRef  # The measured value must be strictly less than the target value.
     measures: URIRef  # Relates a KPI to a capability whose performance it measures, as the KPI library or the capability's page states.
     metric: URIRef  # Relates a maturity target to the metric it sets a value for.
@@ -106,6 +112,7 @@ class FO(DefinedNamespace):
     nextLevel: URIRef  # Relates a maturity level to the level directly above it.
     nextPhase: URIRef  # Relates a phase to the phase that usually follows it in the lifecycle. The last phase leads back to the first.
     oldLabel: URIRef  # The name an element carried in the earlier edition of an edition change.
+    partOfAssessment: URIRef  # Relates a capability assessment to the assessment in which it was scored.
     performedBy: URIRef  # Relates a functional activity to the persona that carries it out.
     permalink: URIRef  # The short, numbered finops.org address of an element's page, which stays valid when the page is renamed.
     primaryGoal: URIRef  # The main aim that the Framework gives for a persona, in our own words.
@@ -115,14 +122,16 @@ class FO(DefinedNamespace):
     relatedCapability: URIRef  # Relates two capabilities that finops-kg judges related, for example because a KPI measures both. It is derived by finops-kg, never stated by the FinOps Foundation, and lives in a separate named graph.
     representsDiscipline: URIRef  # Relates an allied persona to the intersecting discipline whose people it stands for.
     scopeDefinition: URIRef  # How an edition of the Framework defines a FinOps Scope, in our own words.
-    score: URIRef  # A whole number from 0 to 4 on the scale of an assessment lens: the score a score step stands for, or the score given in an assessment.
+    score: URIRef  # A whole number from 0 to 4 on the scale of an assessment lens: the score a score step stands for, or the score a lens score gives.
     spansCategory: URIRef  # Relates a scope to a technology category whose spending it covers.
     successMeasureOf: URIRef  # Relates a measure of success to the capability it is listed for.
     supportsPrinciple: URIRef  # Relates a domain or a capability to a principle that the Framework says it puts into practice.
     tagline: URIRef  # The short heading that the Framework shows under an element's name, such as the theme of a phase.
     targetLevel: URIRef  # Relates an assessment to the maturity level the unit aims to reach in the capability.
+    targetScore: URIRef  # The total of the five lens scores, from 0 to 20, that the assessed group aims to reach in the capability for the time being: enough for its present needs, not necessarily the maximum.
     targetValue: URIRef  # The number that a maturity target compares a measured value with.
     targetsCategory: URIRef  # Relates a KPI to a technology category that it is specific to.
     toEdition: URIRef  # Relates an edition change to the later edition it compares.
     typicalRole: URIRef  # A job title or role that the Framework names as typical of a persona.
     unit: URIRef  # Relates a maturity target to the unit of its target value, taken from the QUDT unit vocabulary.
+    weight: URIRef  # The share of 100 that a lens weight gives its lens in an assessment.

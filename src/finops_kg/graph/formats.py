@@ -21,6 +21,7 @@ class Format:
     extensions: tuple[str, ...]  # the first is the one a default file name gets
     media_type: str
     rdflib: str = ""  # the rdflib serializer that writes an RDF format
+    oxigraph: str = ""  # the pyoxigraph RdfFormat that reads an RDF format (a workspace loads it)
 
     @property
     def extension(self) -> str:
@@ -32,12 +33,13 @@ class Format:
 # the names their tools announce.
 FORMATS: dict[str, Format] = {f.name: f for f in (
     # RDF: one graph
-    Format("turtle", (".ttl",), "text/turtle", "turtle"),
-    Format("jsonld", (".jsonld", ".json"), "application/ld+json", "json-ld"),
-    Format("nt", (".nt",), "application/n-triples", "nt11"),
-    Format("xml", (".rdf", ".xml", ".owl"), "application/rdf+xml", "xml"),
+    Format("turtle", (".ttl",), "text/turtle", "turtle", "TURTLE"),
+    Format("jsonld", (".jsonld", ".json"), "application/ld+json", "json-ld", "JSON_LD"),
+    Format("nt", (".nt",), "application/n-triples", "nt11", "N_TRIPLES"),
+    Format("xml", (".rdf", ".xml", ".owl"), "application/rdf+xml", "xml", "RDF_XML"),
     # RDF: named graphs
-    Format("trig", (".trig",), "application/trig"),
+    Format("trig", (".trig",), "application/trig", oxigraph="TRIG"),
+    Format("nq", (".nq",), "application/n-quads", oxigraph="N_QUADS"),
     # property graphs and tables
     Format("graphml", (".graphml",), "application/graphml+xml"),
     Format("gexf", (".gexf",), "application/gexf+xml"),
@@ -62,6 +64,17 @@ RDF_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.rdflib)
 # graph, the capability by persona matrix, or an ArchiMate model.
 EXPORT_FORMATS = (*RDF_FORMATS, "trig", "graphml", "gexf", "dot", "mermaid", "cytoscape-json",
                   "csv", "archimate")
+
+
+# What a workspace reads with Oxigraph's own parsers, by the file's extension.
+READABLE_RDF_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.oxigraph)
+
+
+def rdf_format_of(path: Path) -> Format | None:
+    """Return the RDF format that Oxigraph reads a file in, by its extension, or None."""
+    suffix = path.suffix.lower()
+    return next((FORMATS[name] for name in READABLE_RDF_FORMATS
+                 if suffix in FORMATS[name].extensions), None)
 
 
 def check_format(name: str, offered: tuple[str, ...] = EXPORT_FORMATS) -> Format:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
-
-from rdflib import Graph, Literal, Node, URIRef
-from rdflib.namespace import RDF, SH
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from finops_kg.graph import resources
 from finops_kg.errors import InputError
-from finops_kg.graph.labels import label
-from finops_kg.graph.namespace import shorten
+from finops_kg.graph.iris import shorten
+
+if TYPE_CHECKING:  # the report classes are also used by the Oxigraph engine, without rdflib
+    from rdflib import Graph, Literal, Node
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+ENGINES = ("fast", "pyshacl")  # the compiled SPARQL checks on Oxigraph, or pySHACL itself
 
 
 @dataclass(frozen=True, order=True)
@@ -37,13 +39,32 @@ class ValidationResult:
         return " | ".join(parts)
 
 
-@dataclass
 class ValidationReport:
-    """The outcome of validating a graph: whether it conforms, its results and the report graph."""
+    """The outcome of validating a graph: whether it conforms, its results and the report graph.
 
-    conforms: bool
-    results: list[ValidationResult]
-    graph: Graph
+    The report graph (rdflib, in the sh: vocabulary) is made when first asked for, so that a
+    report from the Oxigraph engine costs no rdflib until someone wants Turtle.
+    fallback_shapes names the shapes that engine left to pySHACL, if any.
+    """
+
+    def __init__(self, conforms: bool, results: list[ValidationResult], graph: Graph | None = None,
+                 *, graph_factory: Callable[[], Graph] | None = None,
+                 fallback_shapes: Iterable[str] = ()) -> None:
+        self.conforms = conforms
+        self.results = results
+        self._graph = graph
+        self._graph_factory = graph_factory
+        self.fallback_shapes = list(fallback_shapes)
+
+    def __repr__(self) -> str:
+        return f"ValidationReport(conforms={self.conforms}, results={len(self.results)})"
+
+    @property
+    def graph(self) -> Graph:
+        """Return the report graph: sh:ValidationReport with one sh:ValidationResult per result."""
+        if self._graph is None and self._graph_factory is not None:
+            self._graph = self._graph_factory()
+        return self._graph
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -66,14 +87,17 @@ class ValidationReport:
 
 def load_shapes() -> Graph:
     """Return the project's SHACL shapes as one graph."""
+    from rdflib import Graph
+
     from finops_kg.graph.load import parse_files
 
     return parse_files(Graph(), resources.shape_files())
 
 
 def validate(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
-    """Validate the asserted graph against the shapes; no inference is run first."""
+    """Validate the asserted graph against the shapes with pySHACL; no inference is run first."""
     import pyshacl
+    from rdflib import Graph
 
     conforms, report_graph, text = pyshacl.validate(
         graph,
@@ -85,12 +109,25 @@ def validate(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
     if not isinstance(report_graph, Graph):  # pySHACL could not use the shapes at all
         lines = [line.strip() for line in str(text).splitlines() if line.strip()]
         raise InputError(f"the SHACL shapes cannot be used: {lines[-1] if lines else text}")
-    results = sorted(_read_results(report_graph, graph), key=_result_order)
+    results = sorted(_read_results(report_graph, graph), key=result_order)
     return ValidationReport(conforms=bool(conforms), results=results, graph=report_graph)
 
 
-def validate_files(paths: Iterable[str | Path], edition: str | None = None) -> ValidationReport:
-    """Validate users' RDF files together with the ontology and, if given, an edition's data."""
+def validate_files(paths: Iterable[str | Path], edition: str | None = None,
+                   engine: str = "fast",
+                   progress: Callable[[int, int], None] | None = None) -> ValidationReport:
+    """Validate users' RDF files together with the ontology and, if given, an edition's data.
+
+    The fast engine runs the compiled shapes on Oxigraph (release.shapes), calling progress with
+    the queries run and to run; "pyshacl" parses with rdflib and runs pySHACL, the reference.
+    Both give the same results.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
+    if engine == "fast":
+        from finops_kg.release.shapes.run import validate_files_fast
+
+        return validate_files_fast(paths, edition, progress)
     from finops_kg.release.dataset import load
     from finops_kg.graph.load import new_graph, parse_files
 
@@ -100,6 +137,10 @@ def validate_files(paths: Iterable[str | Path], edition: str | None = None) -> V
 
 
 def _read_results(report: Graph, data: Graph) -> Iterable[ValidationResult]:
+    from rdflib.namespace import RDF, SH
+
+    from finops_kg.graph.labels import label
+
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
         severity = report.value(node, SH.resultSeverity)
@@ -114,11 +155,16 @@ def _read_results(report: Graph, data: Graph) -> Iterable[ValidationResult]:
         )
 
 
-def _result_order(result: ValidationResult) -> tuple:
-    return (SEVERITY_ORDER.get(result.severity, 9), result.focus, result.path, result.message)
+def result_order(result: ValidationResult) -> tuple:
+    """Return the sort key of a result: severity, focus node, path, message, then value and
+    shape, so that the order never depends on the order a validator found them in."""
+    return (SEVERITY_ORDER.get(result.severity, 9), result.focus, result.path, result.message,
+            result.value, result.shape)
 
 
 def _show(node: Node | None) -> str:
+    from rdflib import Literal, URIRef
+
     if node is None:
         return ""
     if isinstance(node, URIRef):
@@ -129,7 +175,7 @@ def _show(node: Node | None) -> str:
 
 
 def _literal_text(literal: Literal) -> str:
-    text = f'"{literal}"'
+    text = f'"{canonical_lexical(str(literal), str(literal.datatype or ""))}"'
     if literal.language:
         return f"{text}@{literal.language}"
     if literal.datatype:
@@ -137,7 +183,31 @@ def _literal_text(literal: Literal) -> str:
     return text
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
+def canonical_lexical(lexical: str, datatype: str) -> str:
+    """Return a valid integer, decimal or boolean in its canonical form ("30.0", "5", "true").
+
+    Oxigraph keeps only the value of such a literal and rdflib its text as written, so both
+    engines show values in this one form; any other literal is shown as it is.
+    """
+    if datatype == _XSD + "integer" and _INTEGER.fullmatch(lexical):
+        return str(int(lexical))
+    if datatype == _XSD + "decimal" and _DECIMAL.fullmatch(lexical):
+        value = Decimal(lexical)
+        text = "0" if value.is_zero() else format(value.normalize(), "f")
+        return text if "." in text else text + ".0"
+    if datatype == _XSD + "boolean" and lexical in ("0", "1"):
+        return "true" if lexical == "1" else "false"
+    return lexical
+
+
 def _show_path(report: Graph, path: Node | None) -> str:
+    from rdflib.namespace import SH
+
     inverse = report.value(path, SH.inversePath) if path is not None else None
     if inverse is not None:
         return "^" + _show(inverse)
