@@ -302,3 +302,75 @@ def test_cors_is_off_by_default_and_on_for_the_origins_given(endpoint):
         other = httpx.get(f"{url}/sparql", params={"query": COUNT_DOMAINS},
                           headers={"Origin": "https://elsewhere.example"})
         assert "access-control-allow-origin" not in other.headers
+
+
+# --- a workspace: served while a load commits ----------------------------------------------------
+
+def _triples_file(path, count: int):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as out:
+        out.writelines(f"<https://example.org/served/{i}> <https://example.org/p> \"{i}\" .\n"
+                       for i in range(count))
+    return path
+
+
+def test_serve_workspace_answers_a_running_query_while_a_load_commits(tmp_path):
+    """A query that runs while `workspace load` replaces its graph answers from the generation it
+    started on; both succeed; the next query sees the load."""
+    import os
+    import subprocess
+    import sys
+
+    from finops_kg.workspace import Workspace
+    from finops_kg.workspace.metadata import file_graph
+
+    folder = tmp_path / "ws"
+    Workspace.init(folder).close()
+    first = _triples_file(tmp_path / "served.nt", 5000)
+    command = [sys.executable, "-m", "finops_kg"]
+    environment = {k: v for k, v in os.environ.items() if k != "FINOPS_KG_WORKSPACE"}
+    loaded = subprocess.run([*command, "workspace", "load", str(folder), str(first)],
+                            capture_output=True, text=True, env=environment, timeout=300)
+    assert loaded.returncode == 0, loaded.stderr
+    graph = file_graph(first)
+    pairs = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?a ?b ?c }} "
+             f"GRAPH <{graph}> {{ ?d ?e ?f }} }}")  # 5000² rows: seconds of work
+    port = free_port()
+    server = subprocess.Popen([*command, "serve", "--workspace", str(folder), "--port", str(port),
+                               "--timeout", "300"], stderr=subprocess.PIPE, text=True,
+                              env=environment)
+    try:
+        said = [server.stderr.readline()]  # a warning line may come before it
+        while "serving" not in said[-1] and said[-1] and len(said) < 5:
+            said.append(server.stderr.readline())
+        assert "serving" in said[-1], said
+        url = f"http://127.0.0.1:{port}/sparql"
+
+        def count(query: str) -> int:
+            reply = httpx.get(url, params={"query": query}, headers={"Accept": "text/csv"},
+                              timeout=300)
+            assert reply.status_code == 200, reply.text
+            return int(reply.text.splitlines()[1])
+
+        assert count(COUNT_DOMAINS) > 0  # the workers have opened the workspace
+        answered: dict = {}
+
+        def slow() -> None:
+            answered["pairs"] = count(pairs)
+            answered["at"] = time.monotonic()
+
+        thread = threading.Thread(target=slow)
+        thread.start()
+        time.sleep(0.5)  # the query is running
+        load = subprocess.run([*command, "workspace", "load", str(folder),
+                               str(_triples_file(tmp_path / "next" / "served.nt", 10))],
+                              capture_output=True, text=True, env=environment, timeout=300)
+        committed = time.monotonic()
+        thread.join(timeout=300)
+        assert load.returncode == 0, load.stderr
+        assert answered["at"] > committed, "the query ended before the load committed"
+        assert answered["pairs"] == 5000 * 5000  # the generation it started on
+        assert count(pairs) == 10 * 10  # the next query sees the load
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -5,7 +5,9 @@ endpoint answers SELECT, ASK, CONSTRUCT and DESCRIBE by GET and POST, refuses up
 SERVICE (so no request leaves the machine), and stops a query at a time limit and a row limit.
 Its default graph is the ontology and the served edition; `default-graph-uri` and
 `named-graph-uri` define another dataset (SPARQL 1.1 Protocol 2.1.4). `GET /sparql` without a
-query returns its SPARQL 1.1 Service Description.
+query returns its SPARQL 1.1 Service Description. A workspace is served from its own store,
+opened read-only by each worker, which opens the newer generation once a load publishes one:
+each answer comes from one generation, the one before a load or the one after.
 """
 
 from __future__ import annotations
@@ -229,9 +231,9 @@ class QueryWorkers:
     copy of the store; a worker whose query runs past the limit is killed and replaced.
     """
 
-    def __init__(self, quads_path: str, size: int = 2) -> None:
+    def __init__(self, source: tuple, size: int = 2) -> None:
         self._context = multiprocessing.get_context("spawn")
-        self._quads_path = quads_path
+        self._source = source  # ("quads", path) or ("workspace", folder, edition)
         self._idle: asyncio.Queue = asyncio.Queue()
         self._all: list = []
         self._loading: set = set()  # connections of workers that have not said they are ready
@@ -240,7 +242,7 @@ class QueryWorkers:
 
     def _start(self) -> tuple[Any, Any]:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_loop, args=(child, self._quads_path),
+        process = self._context.Process(target=_worker_loop, args=(child, self._source),
                                         daemon=True)
         process.start()
         child.close()
@@ -276,9 +278,9 @@ class QueryWorkers:
             process.join()
 
 
-def _worker_loop(connection: Any, quads_path: str) -> None:
-    store = pyoxigraph.Store()
-    store.bulk_load(path=quads_path, format=pyoxigraph.RdfFormat.N_QUADS)
+def _worker_loop(connection: Any, source: tuple) -> None:
+    current = _opener(source)
+    current()
     connection.send("ready")
     while True:
         try:
@@ -286,7 +288,7 @@ def _worker_loop(connection: Any, quads_path: str) -> None:
         except EOFError:
             return
         try:
-            kind, payload = run_limited(store, text, Limits(rows=rows), graphs)
+            kind, payload = run_limited(current(), text, Limits(rows=rows), graphs)
             body, media = render(kind, payload, accept)
             connection.send(("ok", body, media))
         except Refused as refusal:
@@ -308,7 +310,21 @@ RESULT_FORMAT_IRIS = {  # media type -> W3C format IRI, for the service descript
 }
 
 
-def service_description(endpoint: str, store: Any, edition: str) -> list[Any]:
+def _opener(source: tuple) -> Callable[[], Any]:
+    """Return a function that gives the store to query now: a workspace's current generation
+    (opened anew after a change is published), or the N-Quads file loaded once into memory."""
+    if source[0] == "workspace":
+        from finops_kg.workspace import Workspace
+
+        workspace = Workspace.open(source[1], warn=False, edition=source[2])
+        return workspace.view
+    store = pyoxigraph.Store()
+    store.bulk_load(path=source[1], format=pyoxigraph.RdfFormat.N_QUADS)
+    return lambda: store
+
+
+def service_description(endpoint: str, store: Any, edition: str,
+                        workspace: bool = False) -> list[Any]:
     """Return the SPARQL 1.1 Service Description of the endpoint as pyoxigraph triples.
 
     It names the default graph's sources and counts the triples of every graph, so a client can
@@ -343,7 +359,8 @@ def service_description(endpoint: str, store: Any, edition: str) -> list[Any]:
         (default, void_triples, integer(default_size)),
         (default, iri(dcterms + "description"), pyoxigraph.Literal(
             f"The union of the ontology and the {edition} edition's graph (with its OWL 2 RL "
-            "entailments); every graph is also a named graph.", language="en")),
+            "entailments" + (" and the graphs loaded into the workspace" if workspace else "")
+            + "); every graph is also a named graph.", language="en")),
     ]
     triples += [(default, iri("http://www.w3.org/ns/prov#wasDerivedFrom"), iri(str(source)))
                 for source in default_graph_sources(edition)]
@@ -360,9 +377,10 @@ def service_description(endpoint: str, store: Any, edition: str) -> list[Any]:
     return [pyoxigraph.Triple(*triple) for triple in triples]
 
 
-def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2,
-               edition: str = DEFAULT_EDITION, cors: tuple[str, ...] = ()) -> Any:
-    """Return the Starlette application serving the dataset in an N-Quads file.
+def create_app(quads_path: str = "", limits: Limits = Limits(), workers: int = 2,
+               edition: str = DEFAULT_EDITION, cors: tuple[str, ...] = (),
+               workspace: str | Path | None = None) -> Any:
+    """Return the Starlette application serving the dataset in an N-Quads file, or a workspace.
 
     cors lists the origins whose browser pages may read the answers ("*" for any).
     """
@@ -373,11 +391,24 @@ def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2,
     from starlette.responses import HTMLResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
-    label_store = pyoxigraph.Store()
-    label_store.bulk_load(path=quads_path, format=pyoxigraph.RdfFormat.N_QUADS)
-    labels = OxigraphRunner(label_store).labels()
-    description: dict[str, list[Any]] = {}  # by endpoint URL, computed on first request
+    source = (("workspace", str(workspace), edition) if workspace is not None
+              else ("quads", quads_path))
+    current = _opener(source)
+    labels: dict[str, Any] = {}  # by generation (a workspace changes), computed when first needed
+    description: dict[tuple, list[Any]] = {}  # by endpoint URL and generation
     pool: dict[str, QueryWorkers] = {}
+
+    def generation(store: Any) -> str:
+        return getattr(store, "generation", "")
+
+    def labels_now() -> Any:
+        store = current()
+        if generation(store) not in labels:
+            labels.clear()
+            labels[generation(store)] = OxigraphRunner(store).labels()
+        return labels[generation(store)]
+
+    labels_now()  # before the first request, as it costs a second on a large workspace
 
     def refused(status: int, message: str) -> Response:
         return PlainTextResponse(message, status_code=status)
@@ -396,11 +427,12 @@ def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2,
         return Response(reply[1], media_type=reply[2])
 
     def describe_service(request: Request) -> Response:
-        url = str(request.url.replace(query=""))
-        if url not in description:
-            description[url] = service_description(url, label_store, edition)
+        url, store = str(request.url.replace(query="")), current()
+        key = (url, generation(store))
+        if key not in description:
+            description[key] = service_description(url, store, edition, workspace is not None)
         try:
-            body, media = serialize_triples(description[url], negotiate(
+            body, media = serialize_triples(description[key], negotiate(
                 request.query_params.get("format") or request.headers.get("accept", ""),
                 GRAPH_TYPES, "text/turtle"), SD_PREFIXES)
         except Refused as refusal:
@@ -434,7 +466,7 @@ def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2,
         try:
             entry = find(request.path_params["name"])
             values = {k: v for k, v in request.query_params.items() if k != "format"}
-            bound = bind_parameters(entry, values, labels)
+            bound = bind_parameters(entry, values, labels_now())
         except FinopsKGError as error:
             return refused(404 if "no catalogue" in str(error) else 400, str(error))
         return await answer(entry.text, request, bindings=bound)
@@ -444,7 +476,7 @@ def create_app(quads_path: str, limits: Limits = Limits(), workers: int = 2,
 
     @asynccontextmanager
     async def lifespan(app: Any):
-        pool["workers"] = QueryWorkers(quads_path, workers)
+        pool["workers"] = QueryWorkers(source, workers)
         try:
             yield
         finally:
@@ -495,14 +527,25 @@ document.getElementById('f').addEventListener('submit', async (e) => {{
 
 def serve(host: str = "127.0.0.1", port: int = 7878, edition: str = DEFAULT_EDITION,
           data: tuple = (), limits: Limits = Limits(), cors: tuple[str, ...] = (),
-          announce: Callable[[str], None] = lambda url: None) -> None:
-    """Serve the query dataset until interrupted; announce the URL once it really listens."""
+          announce: Callable[[str], None] = lambda url: None,
+          workspace: str | Path | None = None) -> None:
+    """Serve the query dataset, or a workspace, until interrupted; announce the URL once it
+    really listens."""
     try:
         import uvicorn
     except ImportError:
         raise FinopsKGError("serving needs the serve extra: pip install 'finops-kg[serve]'") from None
 
-    app = create_app(str(served_quads(edition, data)), limits, edition=edition, cors=cors)
+    if workspace is not None:
+        from finops_kg.workspace import Workspace
+
+        if data:
+            raise FinopsKGError("give --workspace or --data, not both; load the files into the "
+                                "workspace with finops-kg workspace load")
+        Workspace.open(workspace)  # refuses a folder that is no workspace, warns if outdated
+        app = create_app(limits=limits, edition=edition, cors=cors, workspace=workspace)
+    else:
+        app = create_app(str(served_quads(edition, data)), limits, edition=edition, cors=cors)
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
