@@ -1,0 +1,387 @@
+"""The assessment report: every mark is a row of its query; one offline page, tried in Chromium;
+the same from a workspace, from --data files and from a Virtuoso endpoint."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from finops_kg.assess.report import report_tables, write_report
+from finops_kg.release.compiled import oxigraph_dataset
+from finops_kg.sparql.query import OxigraphRunner, runner_for
+from finops_kg.views.report import LENSES, REPORT_QUERIES, assessment_report
+
+ACME = Path(__file__).parent.parent / "data" / "examples" / "acme"
+ACME_FILES = [ACME / name for name in ("assessments.ttl", "organization.ttl", "roles.ttl",
+                                        "people.ttl", "roles.sssom.tsv")]
+
+
+class Marks(HTMLParser):
+    """Collects the data- attributes of every element that names its query."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        found = {name[5:]: value for name, value in attrs if name.startswith("data-")}
+        if "query" in found:
+            self.marks.append(found)
+
+
+@pytest.fixture(scope="module")
+def acme_runner():
+    return OxigraphRunner(oxigraph_dataset(ACME_FILES))
+
+
+@pytest.fixture(scope="module")
+def tables(acme_runner):
+    return report_tables(acme_runner, "2026")
+
+
+@pytest.fixture(scope="module")
+def page(tables) -> str:
+    return assessment_report(*tables).decode("utf-8")
+
+
+def marks_of(page: str, query: str) -> list[dict[str, str]]:
+    parser = Marks()
+    parser.feed(page)
+    return [{k: v for k, v in mark.items() if k != "query"} for mark in parser.marks
+            if mark["query"] == query]
+
+
+def latest(rows):
+    newest = {}
+    for row in rows:
+        key = (row["unit"], row["capability"])
+        newest[key] = max(newest.get(key, ""), row["date"])
+    return [row for row in rows if row["date"] == newest[(row["unit"], row["capability"])]]
+
+
+def test_the_example_gives_every_query_rows(tables):
+    rows, labels = tables
+    assert all(rows[name] for name in REPORT_QUERIES), {n: len(r) for n, r in rows.items()}
+    assert labels["https://example.org/acme/unit/finance"] == "Corporate Finance"
+    assert labels["https://w3id.org/finops-kg/id/capability/allocation"] == "Allocation"
+
+
+def test_heatmaps_and_stacked_bars_show_the_latest_lens_scores(tables, page):
+    rows, _ = tables
+    expected = Counter((r["unit"], r["capability"], r["lens"], r["score"])
+                       for r in latest(rows["lens-scores"]) if r["score"] != "0")
+    shown = Counter((m["unit"], m["capability"], m["lens"], m["value"])
+                    for m in marks_of(page, "lens-scores"))
+    # Each non-zero score is drawn twice, as a heatmap cell and as a bar segment; a zero only as a
+    # cell, since a bar segment of length 0 is not drawn.
+    zeros = Counter((r["unit"], r["capability"], r["lens"], r["score"])
+                    for r in latest(rows["lens-scores"]) if r["score"] == "0")
+    assert shown == expected + expected + zeros
+    assert len(latest(rows["lens-scores"])) == 5 * len(rows["assessment-heatmap"])
+
+
+@pytest.mark.parametrize("query, fields, columns", [
+    ("assessment-heatmap", ("unit", "capability", "value"), ("unit", "capability", "total")),
+    ("progress-to-target", ("unit", "capability", "value"), ("unit", "capability", "progress")),
+    ("weakest-lenses", ("unit", "lens", "value"), ("unit", "lens", "average")),
+    ("org-rollup", ("unit", "capability", "value"), ("unit", "capability", "average")),
+    ("who-should-act", ("unit", "capability", "value"),
+     ("unit", "capability", "relativeToTarget")),
+])
+def test_each_chart_shows_exactly_its_query_rows(tables, page, query, fields, columns):
+    rows, _ = tables
+    expected = Counter(tuple(row[c] for c in columns) for row in rows[query])
+    shown = Counter(tuple(mark[f] for f in fields) for mark in marks_of(page, query))
+    assert shown == expected
+
+
+def test_the_change_grid_shows_every_lens_and_total_change(tables, page):
+    rows, _ = tables
+    expected = Counter((r["unit"], r["capability"], field, r[field])
+                       for r in rows["score-trend"] for field in (*LENSES, "change"))
+    shown = Counter((m["unit"], m["capability"], m["field"], m["value"])
+                    for m in marks_of(page, "score-trend"))
+    assert shown == expected
+
+
+def test_the_same_data_gives_the_same_bytes_and_the_file_is_written(acme_runner, tables,
+                                                                      tmp_path):
+    path = write_report(acme_runner, tmp_path / "report", "2026")
+    assert path == tmp_path / "report" / "index.html"
+    assert path.read_bytes() == assessment_report(*tables)
+
+
+def test_labels_and_values_are_escaped():
+    unit = "https://example.org/u/<x>"
+    tables = {name: [] for name in REPORT_QUERIES}
+    tables["assessment-heatmap"] = [{"unit": unit, "capability": "https://example.org/c",
+                                     "date": "2026-01-01", "total": "7", "percent": "35.0"}]
+    page = assessment_report(tables, {unit: '<script>alert("x")</script>'}).decode()
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert 'data-unit="https://example.org/u/&lt;x&gt;"' in page
+
+
+def test_no_assessments_give_a_page_that_says_so():
+    page = assessment_report({name: [] for name in REPORT_QUERIES}, {}).decode()
+    assert page.count("No rows: the query found nothing") == 5
+    assert "CC BY 4.0" in page
+
+
+def test_the_page_opens_offline_in_chromium_and_draws_every_chart(browser, page, tables,
+                                                                    tmp_path):
+    path = tmp_path / "index.html"
+    path.write_text(page, encoding="utf-8")
+    context = browser.new_context()
+    opened = context.new_page()
+    errors, requests = [], []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    opened.on("request", lambda request: requests.append(request.url))
+    opened.goto(path.as_uri())
+    counts = opened.evaluate("""() => ({
+        charts: document.querySelectorAll('svg.chart').length,
+        drawn: [...document.querySelectorAll('svg')].filter(s => s.getBBox().width > 0).length,
+        progress: document.querySelectorAll('[data-query="progress-to-target"]').length,
+        cells: [...document.querySelectorAll('g[data-query="lens-scores"] text')]
+               .map(t => t.textContent)})""")
+    context.close()
+    rows, _ = tables
+    units = {row["unit"] for row in rows["lens-scores"]}
+    assert errors == [] and requests == [path.as_uri()]
+    # A heatmap, bars and a radar per unit; the totals grid and the progress bars once.
+    assert counts["charts"] == counts["drawn"] == 3 * len(units) + 2
+    assert counts["progress"] == len(rows["progress-to-target"])
+    assert sorted(counts["cells"]) == sorted(r["score"] for r in latest(rows["lens-scores"]))
+
+
+# -- the command line: a workspace, data files or an endpoint, written whole or not at all -------
+
+CLI = [sys.executable, "-m", "finops_kg"]
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "FINOPS_KG_WORKSPACE"}
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=300)
+
+
+def data_options() -> list[str]:
+    return [part for path in ACME_FILES for part in ("--data", str(path))]
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, code: int, expected: str) -> None:
+    assert result.returncode == code, result.stderr
+    assert result.stderr.startswith("finops-kg: error: ") and result.stderr.count("\n") == 1
+    assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def acme_workspace(tmp_path_factory):
+    from finops_kg.workspace import Workspace
+
+    path = tmp_path_factory.mktemp("ws") / "acme-ws"
+    Workspace.init(path).load(ACME_FILES)
+    return path
+
+
+def test_a_workspace_and_the_same_data_files_give_the_same_page(acme_workspace, tables,
+                                                                tmp_path):
+    from_workspace = cli("assess", "report", "--workspace", acme_workspace,
+                         "--out", tmp_path / "ws-report")
+    from_files = cli("assess", "report", *data_options(), "--out", tmp_path / "data-report")
+    assert from_workspace.returncode == 0, from_workspace.stderr
+    assert from_files.returncode == 0, from_files.stderr
+    assert from_workspace.stderr.startswith(f"wrote {tmp_path / 'ws-report' / 'index.html'} (")
+    page = (tmp_path / "ws-report" / "index.html").read_bytes()
+    assert page == (tmp_path / "data-report" / "index.html").read_bytes()
+    assert page == assessment_report(*tables)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data-report", "ws-report"]
+
+
+def test_the_runner_of_a_workspace_reads_its_edition(acme_workspace, tables):
+    runner = runner_for(workspace=acme_workspace)
+    assert runner.edition == "2026"
+    assert report_tables(runner) == tables
+
+
+def test_a_report_replaces_the_last_whole_and_a_failed_one_leaves_it(acme_workspace, tmp_path):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "index.html").write_text("the last report")
+    failed = cli("assess", "report", "--endpoint", "http://127.0.0.1:9/sparql", "--out", out)
+    assert_one_line_error(failed, 3, "http://127.0.0.1:9/sparql: unreachable")
+    assert (out / "index.html").read_text() == "the last report"
+    done = cli("assess", "report", "--workspace", acme_workspace, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert (out / "index.html").read_bytes().startswith(b"<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no temporary folder left
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+
+
+@pytest.mark.parametrize("arguments, expected", [
+    ([], "give --workspace DIR (or set FINOPS_KG_WORKSPACE), --data FILE or --endpoint URL"),
+    (["--workspace", "{ws}", "--data", "{acme}/people.ttl"],
+     "give --workspace or --data, not both"),
+    (["--data", "{acme}/people.ttl", "--endpoint", "http://127.0.0.1:9/sparql"],
+     "give --data or --endpoint, not both"),
+    (["--workspace", "{tmp}/no-such-workspace"], "no-such-workspace"),
+    (["--data", "{tmp}/missing.ttl"], "missing.ttl"),
+    (["--workspace", "{ws}", "--edition", "1999"], "unknown edition '1999'"),
+])
+def test_bad_input_is_one_line_and_exit_2(acme_workspace, tmp_path, arguments, expected):
+    values = {"ws": acme_workspace, "acme": ACME, "tmp": tmp_path}
+    result = cli("assess", "report", *[a.format(**values) for a in arguments],
+                 "--out", tmp_path / "report")
+    assert_one_line_error(result, 2, expected)
+    assert not (tmp_path / "report").exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "folder of other files"])
+def test_an_out_that_is_not_a_report_folder_is_left_alone(acme_workspace, tmp_path, kind):
+    out = tmp_path / "out"
+    if kind == "file":
+        out.write_text("mine")
+        expected = "out: is not a folder"
+    else:
+        out.mkdir()
+        (out / "notes.txt").write_text("mine")
+        expected = "out: holds files that are not the report's (notes.txt)"
+    result = cli("assess", "report", "--workspace", acme_workspace, "--out", out)
+    assert_one_line_error(result, 2, expected)
+    assert (out if kind == "file" else out / "notes.txt").read_text() == "mine"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+
+# -- the README's walkthrough, run line by line as written, in a fresh folder --------------------
+
+README = Path(__file__).parent.parent / "README.md"
+VALIDATE_LINE = "finops-kg validate --workspace"
+
+
+def walkthrough() -> list[str]:
+    """The command lines of the README's Acme walkthrough: its first sh block."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Your organisation: the Acme walkthrough"):]
+    block = section[section.index("```sh\n") + 6:]
+    return [line for line in block[:block.index("```")].splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory):
+    """Run each line in a new folder whose data/ is the project's; assignments carry over."""
+    folder = tmp_path_factory.mktemp("walkthrough")
+    (folder / "data").symlink_to(ACME.parent.parent, target_is_directory=True)
+    env = {k: v for k, v in os.environ.items() if k != "FINOPS_KG_WORKSPACE"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    assignments, results = [], {}
+    for line in walkthrough():
+        if "=" in line.split()[0] and " " not in line.strip():
+            assignments.append(line)
+            continue
+        results[line] = subprocess.run(["bash", "-e", "-c", "\n".join([*assignments, line])],
+                                       cwd=folder, env=env, capture_output=True, text=True,
+                                       timeout=300)
+    return folder, results
+
+
+def test_the_walkthrough_covers_every_step():
+    commands = [" ".join(line.split()[:3]) for line in walkthrough()]
+    for step in ("finops-kg assess template", "finops-kg workspace init",
+                 "finops-kg workspace load",
+                 "finops-kg validate --workspace", "finops-kg assess report",
+                 "finops-kg query who-should-act"):
+        assert any(c.startswith(step) for c in commands), step
+    assert any("finops-kg assess import" in line for line in walkthrough())
+    assert len(walkthrough()) <= 10
+
+
+def test_every_line_of_the_walkthrough_works_and_gives_the_examples_report(walked, tables):
+    import csv
+
+    import openpyxl
+
+    folder, results = walked
+    failed = {line: r.stderr for line, r in results.items() if r.returncode != 0}
+    assert failed == {}
+    template = openpyxl.load_workbook(folder / "cloud-q4.xlsx")
+    assert template.sheetnames == ["Assessment", "Framework", "Rubric"]
+    assert template["Assessment"]["B2"].value == "Cloud Platform team"
+    imports = next(r for line, r in results.items() if "assess import" in line)
+    assert imports.stderr.count("loaded ") == 6  # three teams, two quarters
+    # The six filled sheets hold the assessments of assessments.ttl: the report is the same page.
+    assert (folder / "acme-report" / "index.html").read_bytes() == assessment_report(*tables)
+    who = next(r for line, r in results.items() if "who-should-act" in line).stdout
+    expected = list(csv.DictReader(Path(__file__).parent.joinpath(
+        "data", "expected", "queries", "who-should-act.csv").open(encoding="utf-8")))
+    assert f"({len(expected)} rows)" in who
+    assert all(row["personName"] in who for row in expected)
+
+
+def test_the_walkthrough_validates_the_workspace(walked):
+    _, results = walked
+    (result,) = [r for line, r in results.items() if line.startswith(VALIDATE_LINE)]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Conforms: 0 violations" in result.stdout
+
+
+# -- past one machine: the report from a Virtuoso endpoint that the Acme data was published to ---
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    import virtuoso as server
+
+    try:
+        url, _, process = server.start(tmp_path_factory.mktemp("virtuoso"))
+    except server.VirtuosoError as error:
+        message = f"Virtuoso could not start: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it: a missing server is a failure there
+        pytest.skip(message)
+    yield url
+    server.stop(process)
+
+
+@pytest.fixture(scope="module")
+def acme_endpoint(virtuoso):
+    # Every edition, as locally; Virtuoso has no default graph of its own: it reads all graphs.
+    published = cli("publish", "--graph-store", f"{virtuoso}/sparql-graph-crud-auth",
+                    "--all-editions", "--no-default-graph", "--user", "dba", "--password", "dba",
+                    *data_options())
+    assert published.returncode == 0, published.stderr
+    return f"{virtuoso}/sparql"
+
+
+def normalised(rows: list[dict[str, str]]) -> list[tuple]:
+    """Rows as sorted tuples, numbers compared by value: Virtuoso types and writes them its way."""
+    def value(text: str) -> str:
+        try:
+            return repr(float(text))
+        except ValueError:
+            return text
+    return sorted(tuple(sorted((column, value(text)) for column, text in row.items()))
+                  for row in rows)
+
+
+def test_the_report_from_virtuoso_has_the_local_rows(acme_endpoint, tables, tmp_path):
+    from finops_kg.sparql.remote import RemoteStore
+
+    result = cli("assess", "report", "--endpoint", acme_endpoint, "--out", tmp_path / "report")
+    assert result.returncode == 0, result.stderr
+    remote_rows, remote_labels = report_tables(RemoteStore(acme_endpoint), "2026")
+    local_rows, local_labels = tables
+    for name in REPORT_QUERIES:
+        assert normalised(remote_rows[name]) == normalised(local_rows[name]), name
+    named = {row[column] for rows in local_rows.values() for row in rows for column in row
+             if row[column].startswith("http")}
+    assert {iri: remote_labels.get(iri) for iri in named} == \
+        {iri: local_labels.get(iri) for iri in named}
+    # The queries are written so that Virtuoso gives the same values: the page is the same too.
+    assert (tmp_path / "report" / "index.html").read_bytes() == assessment_report(*tables)
