@@ -18,12 +18,16 @@ __version__ = "0.1.0"
 
 _PUBLIC = {  # public name -> the module that defines it
     "BuildResult": "finops_kg.release.build",
+    "Card": "finops_kg.answer.card",
+    "card": "finops_kg.answer.card",
     "build": "finops_kg.release.build",
     "FinopsKGError": "finops_kg.errors",
     "load": "finops_kg.release.dataset",
     "QueryResult": "finops_kg.sparql.results",
     "query": "finops_kg.sparql.query",
     "entailments": "finops_kg.release.reason",
+    "Hit": "finops_kg.answer.search",
+    "search": "finops_kg.answer.search",
     "ValidationReport": "finops_kg.release.validate",
     "validate": "finops_kg.release.validate",
     "to_networkx": "finops_kg.views.network",
