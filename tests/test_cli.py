@@ -190,6 +190,19 @@ def test_query_bad_input_is_one_line(args, message):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+def test_query_param_edition_is_the_edition_option():
+    by_param = run("query", "capabilities-by-domain", "--param", "edition=2025", "--format", "csv")
+    by_option = run("query", "capabilities-by-domain", "--edition", "2025", "--format", "csv")
+    both = run("query", "capabilities-by-domain", "--edition", "2025", "--param", "edition=2025",
+               "--format", "csv")
+    assert by_param.returncode == by_option.returncode == both.returncode == 0, by_param.stderr
+    assert by_param.stdout == by_option.stdout == both.stdout
+    assert "/edition/2025," in by_param.stdout and "/edition/2026," not in by_param.stdout
+    assert_one_line_error(run("query", "capabilities-by-domain", "--edition", "2026",
+                              "--param", "edition=2025"),
+                          "--edition 2026 and --param edition=2025 disagree: give the edition once")
+
+
 def test_query_with_users_data_as_csv():
     result = run("query", "maturity-gaps", "--data",
                  str(resources.resource_root() / "data" / "examples" / "acme" / "assessments.ttl"),
@@ -337,17 +350,20 @@ def test_every_format_is_a_choice_and_edition_reads_the_same_everywhere(monkeypa
                 editions[" ".join(words)] = action
             if "--format" in action.option_strings:
                 formats[" ".join(words)] = action
-    assert set(formats) == {"validate", "diff", "stats", "query", "export"}
+    assert set(formats) == {"validate", "diff", "stats", "query", "export", "assess export",
+                            "search", "show", "workspace list", "workspace export"}
     for name, action in formats.items():
         assert action.choices and (action.required or action.default in action.choices), name
     assert {"build", "validate", "stats", "query", "export", "viz", "site", "serve", "publish",
-            "map check", "map apply"} <= set(editions)
+            "map check", "map apply", "search", "show"} <= set(editions)
     wording = editions["build"].help
     assert wording.endswith("(default: 2025)")
     for name, action in editions.items():
         assert action.help.startswith(wording), name
-        # query's --edition also fills a catalogue query's edition parameter, so it stays unset
-        assert action.default == (None if name == "query" else "2025"), name
+        # query's --edition also fills a catalogue query's edition parameter, and a workspace
+        # has its own edition, so those stay unset
+        assert action.default == (None if name in {"query", "validate", "assess report"}
+                                  else "2025"), name
 
 
 @pytest.mark.parametrize(("args", "refused"), [

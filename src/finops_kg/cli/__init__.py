@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from finops_kg.cli import mapping, release, sparql, views
+from finops_kg.cli import answer, assess, assistant, mapping, release, sparql, views, workspace
 from finops_kg.cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
@@ -68,7 +68,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="The FinOps Framework as a knowledge graph: build, query, draw and map it.")
     parser.add_argument("--version", action="version", version=f"finops-kg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (release, sparql, views, mapping):
+    for group in (release, sparql, answer, views, mapping, assess, workspace, assistant):
         group.register(commands)
     return parser
 

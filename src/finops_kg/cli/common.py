@@ -69,11 +69,13 @@ def add_command(commands: Any, name: str, *, summary: str, description: str,
     return parser
 
 
-def edition_option(parser: argparse.ArgumentParser, *, query: bool = False) -> None:
+def edition_option(parser: argparse.ArgumentParser, *, query: bool = False,
+                   workspace: bool = False) -> None:
     """Add --edition, worded the same on every command, with the data layer's default.
 
     For `query` the option also fills the edition parameter of a catalogue query, and so has no
     default value of its own: a query comparing two editions keeps its own pair unless asked.
+    A command that reads a workspace leaves it unset too: the workspace knows its own edition.
     """
     from finops_kg.graph.iris import DEFAULT_EDITION
 
@@ -81,7 +83,9 @@ def edition_option(parser: argparse.ArgumentParser, *, query: bool = False) -> N
     if query:
         text += ("; given, it also sets the edition parameter of a catalogue query, which "
                  "otherwise keeps its own default")
-    parser.add_argument("--edition", default=None if query else DEFAULT_EDITION,
+    if workspace:
+        text += "; with --workspace, the workspace's own edition"
+    parser.add_argument("--edition", default=None if query or workspace else DEFAULT_EDITION,
                         metavar="EDITION", help=text)
 
 

@@ -16,6 +16,7 @@ from finops_kg.cli.common import (
     format_option,
     key_values,
 )
+from finops_kg.cli.workspace import chosen_workspace, workspace_option
 from finops_kg.errors import FinopsKGError
 from finops_kg.table import render_table
 
@@ -31,23 +32,28 @@ def register(commands: Any) -> None:
             fid:capability/allocation, or a label such as Allocation. The dataset holds the
             ontology, every edition with its entailments and the mapping sets with their
             vocabularies as named graphs; its default graph is the union of the ontology and the
-            edition, which --data files join.
+            edition, which --data files join. With --workspace DIR it reads a workspace instead,
+            whose edition's graph holds the graphs you loaded into it.
 
             With --endpoint the same query runs on a SPARQL 1.1 endpoint instead; a store that
             cannot be reached or refuses the request exits 3.""",
         examples=["finops-kg query --list",
                   ("finops-kg query personas-in-a-capability --param capability=Allocation "
-                   "--format csv")],
+                   "--format csv"),
+                  "finops-kg query assessment-matrix --workspace acme-ws"],
         arguments=_query_arguments, run=run_query)
     add_command(
         commands, "serve", summary="serve the graph as a read-only SPARQL endpoint",
         description="""Answer the SPARQL 1.1 Protocol at /sparql, with a query page and the
             catalogue at / and each catalogue query at /queries/NAME. It listens on this machine
             only unless --host says otherwise, refuses updates and SERVICE, and stops a query
-            past --timeout or --max-rows. Ctrl-C stops it.""",
+            past --timeout or --max-rows. With --workspace DIR it serves a workspace, and
+            answers from each change that a workspace load or drop publishes meanwhile. Ctrl-C
+            stops it.""",
         examples=["finops-kg serve                       # http://127.0.0.1:7878/sparql",
                   ("finops-kg serve --port 8080 --data my-assessments.ttl "
-                   "--cors https://yasgui.org")],
+                   "--cors https://yasgui.org"),
+                  "finops-kg serve --workspace acme-ws"],
         arguments=_serve_arguments, run=run_serve)
     add_command(
         commands, "publish", summary="upload the graph to a SPARQL 1.1 store (idempotent)",
@@ -77,6 +83,7 @@ def _query_arguments(parser: Command) -> None:
                              "or a label such as Allocation (repeatable)")
     edition_option(parser, query=True)
     data_option(parser)
+    workspace_option(parser)
     parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
                         help="the local SPARQL engine (default: %(default)s)")
     parser.add_argument("--endpoint", metavar="URL",
@@ -90,6 +97,7 @@ def _serve_arguments(parser: Command) -> None:
     parser.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
     edition_option(parser)
     data_option(parser)
+    workspace_option(parser)
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="seconds a query may run (default: 10)")
     parser.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
@@ -137,8 +145,17 @@ def run_query(args: argparse.Namespace) -> int:
     else:
         text = args.name or args.sparql
     params = key_values(args.param, "--param", "NAME=VALUE", InputError)
+    edition = args.edition
+    if "edition" in params:
+        # --param edition=X means --edition X: the edition picks the dataset as well as the value.
+        given = params.pop("edition").rsplit("/", 1)[-1]
+        if edition is not None and edition != given:
+            raise InputError(f"--edition {edition} and --param edition={given} disagree: "
+                             "give the edition once")
+        edition = given
     result = query(text, engine=args.engine, endpoint=args.endpoint, data=args.data,
-                   edition=args.edition, allow_service=args.allow_service, **params)
+                   edition=edition, allow_service=args.allow_service,
+                   workspace=chosen_workspace(args), **params)
     _write_result(result, args.format)
     return EXIT_OK
 
@@ -168,6 +185,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     serve(args.host, args.port, args.edition, tuple(args.data),
           Limits(seconds=args.timeout, rows=args.max_rows), cors=tuple(args.cors),
+          workspace=chosen_workspace(args),
           announce=lambda url: print(f"finops-kg: serving {url} (Ctrl-C stops)", file=sys.stderr,
                                      flush=True))
     return EXIT_OK

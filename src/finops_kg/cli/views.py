@@ -15,6 +15,7 @@ from finops_kg.cli.common import (
     format_option,
     write_output,
 )
+from finops_kg.cli.workspace import chosen_workspace, workspace_option
 
 
 def register(commands: Any) -> None:
@@ -36,9 +37,11 @@ def register(commands: Any) -> None:
         description="""Draw one picture. KIND is matrix (the capability by persona matrix, SVG or
             PNG), network (an interactive explorer in one HTML file that works offline), domains
             (SVG or PNG), or persona NAME or capability NAME (the neighbourhood of one, as SVG,
-            PNG or Mermaid .mmd). The extension of --out picks the format.""",
+            PNG or Mermaid .mmd). The extension of --out picks the format. With --workspace DIR
+            the graphs you loaded into it join the workspace's edition in the picture.""",
         examples=["finops-kg viz network --out explorer.html",
-                  "finops-kg viz persona Finance --out finance.svg"],
+                  "finops-kg viz persona Finance --out finance.svg",
+                  "finops-kg viz matrix --workspace acme-ws --out acme-matrix.svg"],
         arguments=_viz_arguments, run=run_viz)
     add_command(
         commands, "site", summary="write a static documentation site that works offline",
@@ -73,6 +76,7 @@ def _viz_arguments(parser: Command) -> None:
                         help="output file; its extension picks the format (default: named "
                         "after KIND and NAME, such as matrix.svg or persona-finance.svg)")
     edition_option(parser)
+    workspace_option(parser)
 
 
 def _site_arguments(parser: Command) -> None:
@@ -105,15 +109,43 @@ def run_viz(args: argparse.Namespace) -> int:
     default_name = args.kind + (f"-{args.name}" if args.name else "")
     out = args.out or Path(default_name.replace(" ", "-").lower() + FORMATS[args.kind][0])
     check_output(args.kind, out)
+    workspace = chosen_workspace(args)
+    users = _workspace_graph(workspace) if workspace is not None else None
 
     def picture() -> bytes:
         editions = ({e: load(e) for e in resources.available_editions()}
                     if args.kind == "network" else None)
-        return draw(args.kind, load(args.edition), out, args.name, editions)
+        graph = editions[args.edition] if editions else load(args.edition)
+        if users is not None and users[0] == args.edition:
+            graph += users[1]
+        return draw(args.kind, graph, out, args.name, editions)
 
+    if users is not None:  # a workspace changes under the same name: its pictures are not kept
+        write_output(out, picture())
+        return EXIT_OK
     key = (args.kind, args.name or "", args.edition, out.suffix.lower())
     write_output(out, memoised("viz", key, picture))
     return EXIT_OK
+
+
+def _workspace_graph(folder: Path) -> tuple[str, Any]:
+    """Return a workspace's edition and the triples of the graphs the user loaded into it."""
+    from pyoxigraph import NamedNode
+    from rdflib import Graph
+
+    from finops_kg.graph.terms import to_rdflib
+    from finops_kg.workspace import Workspace
+
+    workspace = Workspace.open(folder)
+    try:
+        store, graph = workspace.store(), Graph()
+        for record in workspace.list():
+            for quad in store.quads_for_pattern(None, None, None, NamedNode(record.graph)):
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
+                           to_rdflib(quad.object)))
+        return workspace.info.edition, graph
+    finally:
+        workspace.close()
 
 
 def run_site(args: argparse.Namespace) -> int:
