@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -79,10 +78,12 @@ ASSESSMENT_FAULTS = {  # an assessment with one of these has no other fault
 
 
 def say(message: str) -> None:
+    """Report progress on stderr."""
     print(message, file=sys.stderr, flush=True)
 
 
 def iri(text: str) -> str:
+    """Return the IRI of a node of the made-up company, in N-Triples form."""
     return f"<{BASE}{text}>"
 
 

@@ -7,9 +7,10 @@ named in VALUES when they are few; narrowed down by node tests when they are man
 query joined in when node tests cannot say), and each comparison runs all three.
 
 Known differences, kept out of the generated data: Oxigraph stores literals in canonical form,
-so "01"^^xsd:integer and "1"^^xsd:integer are one value there and two in rdflib; and it follows
-the XSD lexical rules where rdflib is lenient ("1e5"^^xsd:decimal, " 5"^^xsd:integer) or strict
-(years before 1 or after 9999).
+so "01"^^xsd:integer and "1"^^xsd:integer are one value there and two in rdflib; it follows the
+XSD lexical rules where rdflib is lenient ("1e5"^^xsd:decimal, " 5"^^xsd:integer) or strict
+(years before 1 or after 9999); and pySHACL reports an ill-typed boolean such as
+"maybe"^^xsd:boolean as "false"^^xsd:boolean, a term the data does not hold.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import RDF, SH, SKOS, XSD
 
 from finops_kg.graph.terms import to_rdflib
 from finops_kg.release.shapes import run as engine
@@ -299,7 +300,7 @@ LITERALS = [
     Literal("100.1", datatype=XSD.decimal), Literal("four"), Literal("4", datatype=XSD.string),
     Literal("2026-06-30", datatype=XSD.date), Literal("2026-02-30", datatype=XSD.date),
     Literal("2026-06-30"), Literal("2026-06-30T00:00:00", datatype=XSD.dateTime),
-    Literal(True), Literal("maybe", datatype=XSD.boolean),
+    Literal(True), Literal("false", datatype=XSD.boolean),
     Literal("A name", lang="en"), Literal("A name", lang="en-GB"), Literal("Ein Name", lang="de"),
     Literal("Another", lang="en"), Literal("https://www.finops.org/framework/x/"),
     Literal("Mandatory"),
@@ -404,7 +405,7 @@ def small_framework() -> Graph:
 def test_generated_graphs_give_pyshacls_results(monkeypatch):
     met: Counter = Counter()
 
-    @settings(max_examples=40, deadline=None, derandomize=True,
+    @settings(max_examples=50, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow])
     @given(loose=loose_graphs(), assessment=assessments())
     def check(loose: list[tuple], assessment: list[tuple]) -> None:
