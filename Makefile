@@ -9,16 +9,36 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 OUT    ?= dist
 
-.PHONY: run test test-latest lock bench namespace clean
+.PHONY: run test test-latest lock bench namespace mutants fuzz clean
 
 run: $(STAMP)
 	$(BIN)/finops-kg build --out $(OUT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
+
+# Mutation testing ([tool.mutmut] in pyproject.toml names the modules and their tests): mutmut
+# copies src/ and tests/ into mutants/ and runs the tests against each mutant; the resources
+# (ontology, shapes, data, queries) are read from this checkout, and no release is read from the
+# cache, where it would hide a mutant. CPU heavy: nice, and minutes.
+mutants: $(STAMP)
+	rm -rf mutants
+	FINOPS_KG_RESOURCES=$(CURDIR) FINOPS_KG_NO_MEMO=1 nice -n 10 $(BIN)/mutmut run
+	$(BIN)/mutmut results
+
+# Fuzz every target in tests/fuzz for FUZZ_SECONDS each, one after another (the suite runs each
+# for a few seconds). An input that crashes a target is written to tests/data/fuzz-crashes/:
+# copy it into tests/data/fuzz-corpus/TARGET/ under a name that says what it found, then fix.
+FUZZ_SECONDS ?= 300
+fuzz: $(STAMP)
+	mkdir -p tests/data/fuzz-crashes
+	status=0; for target in rq_header binding sssom assessment endpoint; do \
+	  $(BIN)/python tests/fuzz/run.py $$target --seconds $(FUZZ_SECONDS) \
+	    --crashes tests/data/fuzz-crashes || status=1; \
+	done; exit $$status
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +54,7 @@ test-latest:
 	.venv-latest/bin/python -m pip install --quiet --upgrade pip
 	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
 	.venv-latest/bin/python -m pip freeze --exclude-editable > .venv-latest/versions.txt
-	.venv-latest/bin/python -m pytest -p no:cacheprovider
+	.venv-latest/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadfile
 
 # Resolve pyproject.toml's ranges anew (newest versions, every platform, Python 3.11 and later)
 # into requirements.lock with the hash of every file; then run `make test` before committing it.
@@ -49,4 +69,4 @@ namespace: $(STAMP)
 	$(BIN)/python -c 'from finops_kg.graph.namespace import write_defined_namespace as w; w()'
 
 clean:
-	rm -rf $(VENV) .venv-latest .venv-lock $(OUT) .pytest_cache tests/artifacts
+	rm -rf $(VENV) .venv-latest .venv-lock $(OUT) .pytest_cache tests/artifacts mutants

@@ -175,6 +175,10 @@ CALLS = [
     ("catalogue", {"text": "persona"}, "capabilities-of-a-persona"),
     ("run_query", {"name": "personas-in-a-capability", "params": {"capability": "Budgeting"}},
      "Roll up detailed forecasts into reasonably accurate budgets"),
+    # the schema lists edition among the params too: there it sets the edition as well
+    ("run_query", {"name": "capabilities-of-a-domain",
+                   "params": {"domain": "Optimize Usage & Cost", "edition": "2025"}},
+     "| Workload Optimization |"),
     ("sparql", {"query": "PREFIX fo: <https://w3id.org/finops-kg/ontology#> "
                          "ASK { ?p a fo:CorePersona }"}, "**true**"),
 ]
@@ -195,6 +199,8 @@ def test_every_tool_answers_over_json_rpc_with_valid_structure_and_citations(ser
             assert any(url.startswith("https://www.finops.org/")
                        for url in data["citations"]["sources"]), name
     by_name = dict(zip([c[0] for c in CALLS], results))
+    assert "Usage Optimization" not in text_of(results[CALLS.index(next(
+        c for c in CALLS if c[1].get("name") == "capabilities-of-a-domain"))])  # its 2026 name
     # derived statements say so, official ones do not
     assert by_name["crosswalks"].structured_content["citations"]["official"] is False
     assert by_name["kpis"].structured_content["citations"]["official"] is True
@@ -236,6 +242,8 @@ BAD = [
     ("run_query", {"name": "personas", "params": {"colour": "red"}},
      "has no parameter 'colour'"),
     ("run_query", {"name": "personas", "cursor": "not-a-cursor"}, "is not one this server gave"),
+    ("run_query", {"name": "personas", "edition": "2026", "params": {"edition": "2025"}},
+     "edition is given twice"),
     ("sparql", {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}, "read-only"),
     ("sparql", {"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"},
      "SERVICE is refused"),
@@ -329,6 +337,49 @@ def test_sparql_keeps_the_endpoints_row_and_time_limits():
     assert many.is_error and "more than 50 rows" in text_of(many)
     assert slow.is_error and "time limit of 1.5 s" in text_of(slow)
     assert not fine.is_error and fine.structured_content["rows"] == [{"label": "Budgeting"}]
+
+
+def test_sparql_answers_while_a_runaway_query_runs():
+    """The tool's one worker is busy with a query that runs for ever: a spare takes its place,
+    so a short query answers long before the runaway is stopped at the time limit."""
+    limited = make_server(limits=Limits(seconds=6, rows=50))
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    short = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?label WHERE { "
+             "<https://w3id.org/finops-kg/id/capability/budgeting> skos:prefLabel ?label }")
+
+    async def steps(client):
+        await client.call_tool("sparql", {"query": "ASK {}"})  # the worker has loaded the store
+        done: dict = {}
+
+        async def call(name: str, query: str) -> None:
+            done[name] = (await client.call_tool("sparql", {"query": query}), anyio.current_time())
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(call, "runaway", runaway)
+            await anyio.sleep(1.0)
+            group.start_soon(call, "short", short)
+        return done
+
+    done = session(limited, steps)
+    assert not done["short"][0].is_error
+    assert done["short"][0].structured_content["rows"] == [{"label": "Budgeting"}]
+    assert done["runaway"][0].is_error and "time limit of 6 s" in text_of(done["runaway"][0])
+    assert done["short"][1] < done["runaway"][1] - 1, "the short query waited for the runaway"
+
+
+def test_the_sparql_tool_finds_the_served_dataset_once(monkeypatch):
+    """Finding the served file dumps and hashes the whole dataset: not on every call."""
+    from finops_kg.assistant.backend import Backend
+    from finops_kg.assistant.queries import Sparql
+    from finops_kg.sparql import serve
+
+    calls = []
+    monkeypatch.setattr(serve, "served_quads", lambda edition: calls.append(edition) or
+                        Path(f"/served-{edition}.nq"))
+    runner = Sparql(Backend())
+    sources = [runner._source(edition, False) for edition in ("2026", "2026", "2025", "2026")]
+    assert sources[0] == sources[1] == sources[3] == ("quads", "/served-2026.nq")
+    assert sources[2] == ("quads", "/served-2025.nq") and calls == ["2026", "2025"]
 
 
 # ---------------------------------------------------------------------------------------------

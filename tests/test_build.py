@@ -61,3 +61,23 @@ def test_the_examples_conform_with_the_framework():
     report = validate_files(sorted((resources.resource_root() / "data" / "examples").rglob("*.ttl")),
                             edition="2026")
     assert report.conforms and report.results == []
+
+
+def test_a_rebuild_replaces_each_file_whole_and_leaves_readers_of_the_old_one_alone(tmp_path):
+    import os
+
+    out, kept = tmp_path / "dist", tmp_path / "kept"
+    kept.mkdir()
+    first = finops_kg.build(out, edition="2026")
+    assert first.ok and first.files
+    for path in first.files:
+        # A second name for the same file, as a reader (or a web server) holding it open has.
+        os.link(path, kept / path.name)
+        path.write_bytes(b"the previous release\n")
+    again = finops_kg.build(out, edition="2026")
+    assert again.ok and sorted(again.files) == sorted(first.files)
+    for path in again.files:
+        assert (kept / path.name).read_bytes() == b"the previous release\n", path.name
+        assert path.read_bytes() != b"the previous release\n" and path.stat().st_size > 100
+        assert not path.samefile(kept / path.name)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in again.files)

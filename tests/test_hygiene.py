@@ -39,5 +39,21 @@ def test_each_check_fires_on_its_fixture(name):
     expected = set(re.findall(r"^# expect: (\S+)$", fixture.read_text(), flags=re.M))
     [check] = run_hygiene_checks(Graph().parse(fixture), [QUERIES[name]])
     assert not check.passed
+    assert (check.name, check.description) == (name, read_query_file(QUERIES[name]).description)
     assert {str(row[0]) for row in check.rows} == expected
     assert all(line.startswith(f"{name}: ") for line in check.lines())
+
+
+def test_a_failed_check_shows_each_row_on_one_line():
+    from rdflib import Literal, URIRef
+
+    from finops_kg.release.hygiene import HygieneCheck
+
+    check = HygieneCheck("missing-label", "a description", (
+        (URIRef("https://w3id.org/finops-kg/id/capability/allocation"),
+         Literal("Allocation", lang="en"), None),
+        (URIRef("urn:x"), Literal(2), URIRef("urn:y"))))
+    assert not check.passed and HygieneCheck("x", "", ()).passed
+    assert check.lines() == [
+        'missing-label: fid:capability/allocation "Allocation"@en -',
+        "missing-label: <urn:x> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:y>"]

@@ -74,3 +74,24 @@ def test_label_takes_the_least_english_value_then_the_default():
     assert label(graph, FID["nothing"], "fallback") == "fallback"
     assert label(graph, None) == ""
     assert label(graph, URIRef("urn:a")) == "Alpha"
+
+
+def test_texts_and_label_read_only_the_property_asked_for():
+    from rdflib import Literal
+    from rdflib.namespace import OWL, SKOS
+
+    graph = Graph().parse(data="""
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix fo: <https://w3id.org/finops-kg/ontology#> .
+        <urn:a> skos:prefLabel "Zeta"@en ; skos:definition "Alpha comes first."@en ;
+            fo:isRequired true ; owl:deprecated false .
+        <urn:b> owl:deprecated true .
+        """, format="turtle")
+    assert texts(graph, URIRef("urn:a"), SKOS.definition) == ["Alpha comes first."]
+    assert label(graph, URIRef("urn:a")) == "Zeta"
+    # Only owl:deprecated true withdraws a term: not another property's true, not false.
+    assert deprecated_terms(graph) == {URIRef("urn:b")}
+    assert deprecated_terms(graph, Graph()) == {URIRef("urn:b")}
+    assert not is_deprecated(graph, URIRef("urn:a"))
+    assert (URIRef("urn:a"), OWL.deprecated, Literal(False)) in graph

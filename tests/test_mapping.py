@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
-from rdflib.namespace import OWL, PROV, RDF, SKOS
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS
 
 pytest.importorskip("sssom")
 
@@ -68,6 +68,42 @@ def test_each_bad_row_is_named_by_line_and_field():
     }
     for where, phrase in expected.items():
         assert any(f.startswith(where) and phrase in f for f in found), (where, found)
+    # and each problem in full, one per line and field, in line order
+    assert [p[len(path) + 1:] for p in problems] == [
+        "11: subject_id: fid:capability/no-such-thing is not in the Framework graph",
+        "12: predicate_id: rdfs:seeAlso is neither a SKOS nor an OWL mapping predicate",
+        "13: mapping_justification: the justification is missing",
+        "14: confidence: '1.5' is not a number from 0 to 1",
+        "15: confidence: '1.5' is not a number from 0 to 1",
+        "15: row: duplicates line 14",
+        "17: predicate_modifier: contradicts line 16: exactMatch and Not exactMatch on the same "
+        "pair",
+        "19: object_id: fid:persona/leadership is an exactMatch of 2 terms of ex (lines 18, 19)",
+        "20: object_id: the prefix 'other' is not declared in the curie_map",
+        "21: predicate_modifier: 'Nope' is not a modifier; SSSOM has only 'Not'",
+        "22: mapping_justification: ex:MyHunch is not a SEMAPV justification, such as "
+        "semapv:ManualMappingCuration"]
+
+
+CONFIDENCES = {"0": True, "1": True, "0.5": True, "1.0": True, "0.0": True, "-0.0": True,
+               "-0.01": False, "-1": False, "1.01": False, "1.0001": False, "2": False,
+               "nan": False, "inf": False, "-inf": False, "high": False, "": True}
+
+
+def test_a_confidence_is_checked_at_and_beside_both_ends_of_0_to_1(tmp_path):
+    header = (DATA / "good.sssom.tsv").read_text().split("subject_id")[0]
+    rows = "".join(f"fid:persona/finance\tskos:relatedMatch\tex:c{index}\t"
+                   f"semapv:ManualMappingCuration\t{value}\n"
+                   for index, value in enumerate(CONFIDENCES))
+    table = tmp_path / "confidence.sssom.tsv"
+    table.write_text(header + "subject_id\tpredicate_id\tobject_id\tmapping_justification\t"
+                     "confidence\n" + rows, encoding="utf-8")
+    first = header.count("\n") + 2  # the line of the first row
+    refused = {first + index for index, ok in enumerate(CONFIDENCES.values()) if not ok}
+    problems = check(table).problems
+    assert sorted(problems) == sorted(
+        f"{table}:{first + index}: confidence: {value!r} is not a number from 0 to 1"
+        for index, value in enumerate(CONFIDENCES) if first + index in refused)
 
 
 @pytest.mark.parametrize("name, where, phrase", [
@@ -83,8 +119,8 @@ def test_an_unreadable_table_gets_one_clear_problem(name, where, phrase):
 
 def test_objects_are_checked_against_a_target_ontology():
     problems = check(DATA / "good.sssom.tsv", target=DATA / "target.ttl").problems
-    assert len(problems) == 1
-    assert "org:Role is not in the target ontology" in problems[0]
+    assert problems == [f"{DATA / 'good.sssom.tsv'}:16: object_id: org:Role is not in the "
+                        "target ontology"]
 
 
 def test_a_missing_file_is_an_error():
@@ -96,6 +132,9 @@ def test_apply_writes_one_named_graph_with_provenance():
     [(set_id, graph)] = apply([DATA / "good.sssom.tsv"])
     assert set_id == URIRef("https://w3id.org/finops-kg/mappings/test-good.sssom.tsv")
     assert (set_id, RDF.type, PROV.Entity) in graph
+    assert (set_id, DCTERMS.title, Literal("good.sssom.tsv")) in graph
+    assert (set_id, DCTERMS.license,
+            URIRef("https://creativecommons.org/licenses/by/4.0/")) in graph
     assert (URIRef(FID + "persona/finance"), SKOS.exactMatch, URIRef(EX + "Controller")) in graph
     # a negative mapping states what is not so: it must not become a triple
     assert not list(graph.triples((None, None, URIRef(EX + "Treasurer"))))
@@ -109,13 +148,29 @@ def test_apply_as_owl_turns_class_exact_matches_into_equivalences(tmp_path):
     [(_, graph)] = apply([mapped], as_owl=True)
     persona = URIRef("https://w3id.org/finops-kg/ontology#Persona")
     assert (persona, OWL.equivalentClass, URIRef("http://www.w3.org/ns/org#Role")) in graph
+    [(_, plain)] = apply([mapped])  # SKOS unless asked for OWL
+    assert (persona, SKOS.exactMatch, URIRef("http://www.w3.org/ns/org#Role")) in plain
+    assert not list(plain.triples((None, OWL.equivalentClass, None)))
     # individuals keep skos:exactMatch: owl:sameAs would merge them with the target's
     assert (URIRef(FID + "persona/finance"), SKOS.exactMatch, URIRef(EX + "Controller")) in graph
 
 
-def test_apply_refuses_a_failing_set():
-    with pytest.raises(MappingError, match="fails its check"):
-        apply([DATA / "bad.sssom.tsv"])
+def test_apply_refuses_a_failing_set(tmp_path):
+    bad = DATA / "bad.sssom.tsv"
+    with pytest.raises(MappingError) as error:
+        apply([bad])
+    assert str(error.value) == (
+        f"{bad}:11: subject_id: fid:capability/no-such-thing is not in the Framework graph (and "
+        f"10 more; finops-kg map check {bad} lists them); the set fails its check, and nothing "
+        "was written")
+    one = tmp_path / "one.sssom.tsv"  # one problem: nothing more to count
+    one.write_text("".join(line + "\n" for line in bad.read_text().splitlines()[:11]))
+    with pytest.raises(MappingError) as error:
+        apply([one])
+    assert str(error.value) == (f"{one}:11: subject_id: fid:capability/no-such-thing is not in "
+                                "the Framework graph; the set fails its check, and nothing was "
+                                "written")
+    assert check(bad).cardinality == {}  # not inferred for a failing set
 
 
 def test_cli_check_lists_problems_and_exits_one(capsys):
@@ -244,3 +299,208 @@ def test_a_large_set_split_into_parts_gets_the_cardinality_of_the_whole():
     whole = _cardinality(rows, metadata, parallel_from=len(rows) + 1)
     assert _cardinality(rows, metadata, parallel_from=0) == whole
     assert whole["1:1"] == 30 and sum(whole.values()) == len(rows)
+
+
+def import_rows(tmp_path, text: str) -> list[dict]:
+    """Import a CSV with import_csv and read its table back, one dict per mapping."""
+    import csv as csv_module
+    import io
+
+    from finops_kg.mapping.sssom import import_csv
+
+    source = tmp_path / "mappings.csv"
+    source.write_text(text, encoding="utf-8")
+    table = import_csv(source, "https://example.org/set", prefixes={"ex": EX})
+    body = "".join(line + "\n" for line in table.splitlines() if not line.startswith("#"))
+    return list(csv_module.DictReader(io.StringIO(body), delimiter="\t"))
+
+
+def test_import_csv_keeps_justification_comment_and_confidence_and_fills_the_default(tmp_path):
+    rows = import_rows(tmp_path, "subject,predicate,object,justification,comment,confidence\n"
+                       "fid:persona/finance,skos:exactMatch,ex:A,semapv:LexicalMatching,"
+                       "Said by both.,0.8\n"
+                       f"{FID}persona/product,skos:closeMatch,{EX}B,,,\n"
+                       "fid:persona/engineering,http://www.w3.org/2004/02/skos/core#relatedMatch,"
+                       "ex:C,,,1\n")
+    assert [(r["subject_id"], r["predicate_id"], r["object_id"], r["mapping_justification"],
+             r.get("comment", ""), r.get("confidence", "")) for r in rows] == [
+        ("fid:persona/finance", "skos:exactMatch", "ex:A", "semapv:LexicalMatching",
+         "Said by both.", "0.8"),
+        ("fid:persona/product", "skos:closeMatch", "ex:B", "semapv:UnspecifiedMatching", "", ""),
+        ("fid:persona/engineering", "skos:relatedMatch", "ex:C", "semapv:UnspecifiedMatching", "",
+         "1.0")]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("subject,object\nfid:persona/finance,ex:A\n",
+     ":1: predicate: this required column is missing (the header must name subject, predicate, "
+     "object)"),
+    ("subject,predicate,object,comment\n"
+     'fid:persona/finance,skos:exactMatch,ex:A,"two\nlines"\n',
+     ":3: comment: a line break is not allowed; SSSOM/TSV holds one mapping per line"),
+    ("subject,predicate,object,confidence\nfid:persona/finance,skos:exactMatch,ex:A,high\n",
+     ":2: confidence: 'high' is not a number"),
+    ("subject,predicate,object,justification\n"
+     "fid:persona/finance,skos:exactMatch,ex:A,nope:Guess\n",
+     ":2: justification: the prefix of 'nope:Guess' is not known; declare it with "
+     "--prefix NAME=NAMESPACE"),
+    ("subject,predicate,object\nfid:persona/finance,,ex:A\n",
+     ":2: predicate: the value is missing"),
+    ("subject,predicate,object\nfid:persona/finance,skos:exactMatch,https://nowhere.example/x\n",
+     ":2: object: https://nowhere.example/x is under no known namespace; declare one with "
+     "--prefix NAME=NAMESPACE"),
+])
+def test_import_csv_names_the_line_and_field_of_a_bad_cell(tmp_path, text, message):
+    with pytest.raises(MappingError) as error:
+        import_rows(tmp_path, text)
+    assert str(error.value) == f"{tmp_path / 'mappings.csv'}{message}"
+
+
+def test_rows_that_share_a_term_stay_in_one_part_and_the_parts_are_balanced():
+    from finops_kg.mapping.sssom import _independent_parts
+
+    def row(subject: str, obj: str) -> dict:
+        return {"subject_id": subject, "object_id": obj}
+
+    a, b = row("fid:persona/s1", "ex:o1"), row("fid:persona/s2", "ex:o1")  # joined by ex:o1
+    c, d = row("fid:persona/s3", "ex:o3"), row("fid:persona/s4", "ex:o4")
+    assert _independent_parts([a, b, c, d], 2) == [[a, b], [c, d]]
+    assert _independent_parts([c, a, d, b], 2) == [[a, b], [c, d]]  # the largest group first
+    assert _independent_parts([a, b], 2) == [[a, b]]  # no empty part
+
+
+@pytest.mark.parametrize(("parallel_from", "forked"), [(0, True), (4, True), (5, False)])
+def test_a_set_is_split_from_its_size_limit_on(monkeypatch, parallel_from, forked):
+    import finops_kg.forked
+    from finops_kg.mapping.sssom import _cardinality
+
+    started = []
+
+    class Recorded(finops_kg.forked.ForkedTask):
+        def __init__(self, *args, **kwargs):
+            started.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(finops_kg.forked, "ForkedTask", Recorded)
+    rows = [{"subject_id": f"fid:persona/s{i}", "predicate_id": "skos:closeMatch",
+             "object_id": f"ex:o{i}", "mapping_justification": "semapv:ManualMappingCuration"}
+            for i in range(4)]
+    metadata = {"curie_map": {"fid": FID, "ex": EX, "skos": str(SKOS),
+                              "semapv": "https://w3id.org/semapv/vocab/"}}
+    assert _cardinality(rows, metadata, parallel_from=parallel_from) == {"1:1": 4}
+    assert len(started) == (1 if forked else 0)
+
+
+def test_every_empty_required_cell_of_a_row_is_named_and_a_local_name_may_hold_a_colon(tmp_path):
+    header = (DATA / "good.sssom.tsv").read_text().split("subject_id")[0]
+    table = tmp_path / "cells.sssom.tsv"
+    table.write_text(header + "subject_id\tpredicate_id\tobject_id\tmapping_justification\n"
+                     "fid:persona/finance\t\tex:A\t\n"
+                     "fid:persona/product\tskos:relatedMatch\tex:B:C\t"
+                     "semapv:ManualMappingCuration\n"
+                     "fid:persona/product\tskos:relatedMatch\thttps://example.org/D\t"
+                     "semapv:ManualMappingCuration\n"
+                     "fid:persona/product\tskos:relatedMatch\thttp://example.org/E\t"
+                     "semapv:ManualMappingCuration\n"
+                     "fid:persona/product\tnope:relatedMatch\tother:F\t"
+                     "semapv:ManualMappingCuration\n"
+                     + "".join(f"fid:persona/leadership\tskos:exactMatch\tex:{local}\t"
+                               "semapv:ManualMappingCuration\n" for local in ("A:1", "B:2", "C")),
+                     encoding="utf-8")
+    first = header.count("\n") + 2
+    assert check(table).problems == [
+        f"{table}:{first}: predicate_id: the predicate_id is missing",
+        f"{table}:{first}: mapping_justification: the justification is missing",
+        f"{table}:{first + 4}: predicate_id: the prefix 'nope' is not declared in the curie_map",
+        f"{table}:{first + 4}: object_id: the prefix 'other' is not declared in the curie_map",
+        # three objects under one prefix, whatever their local names hold: named on the last
+        f"{table}:{first + 7}: object_id: fid:persona/leadership is an exactMatch of 3 terms of ex "
+        f"(lines {first + 5}, {first + 6}, {first + 7})"]
+
+
+def test_the_curated_graphs_are_each_set_then_each_vocabulary_by_its_scheme():
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from finops_kg.mapping.sssom import curated_graphs
+
+    found = curated_graphs()
+    sets, vocabularies = mapping_set_files(), mapping_vocabulary_files()
+    assert len(found) == len(sets) + len(vocabularies)
+    for (name, graph), path in zip(found, sets):
+        [(expected_name, expected)] = apply([path])
+        assert name == expected_name and isomorphic(graph, expected), path.name
+    for (name, graph), path in zip(found[len(sets):], vocabularies):
+        expected = Graph().parse(path, format="turtle")
+        assert (name, RDF.type, SKOS.ConceptScheme) in expected
+        assert isomorphic(graph, expected), path.name
+
+
+def test_curated_rows_are_grouped_by_their_subject_with_their_set():
+    from finops_kg.graph.iris import expand_curie
+    from finops_kg.mapping.sssom import curated_rows_by_subject
+
+    by_subject = curated_rows_by_subject()
+    sets = {path.name.removesuffix(".sssom.tsv"): check(path, cardinality=False)
+            for path in mapping_set_files()}
+    assert sum(map(len, by_subject.values())) == sum(len(r.mappings) for r in sets.values())
+    for subject, rows in by_subject.items():
+        for row in rows:
+            curie_map = sets[row["mapping_set"]].metadata.get("curie_map") or {}
+            assert URIRef(expand_curie(row["subject_id"], curie_map)) == subject
+    assert {row["mapping_set"] for row in by_subject[URIRef(FID + "capability/allocation")]} \
+        >= {"cobit"}
+
+
+@pytest.mark.parametrize("text", [
+    "subject,predicate,object\nfid:persona/finance,skos:exactMatch,ex:A\n",
+    "\ufeffsubject;predicate;object\r\nfid:persona/finance;skos:exactMatch;ex:A\r\n",
+    "subject\tpredicate\tobject\nfid:persona/finance\tskos:exactMatch\tex:A\n",
+])
+def test_import_csv_reads_excels_byte_order_mark_and_semicolons_and_tabs(tmp_path, text):
+    from finops_kg.mapping.sssom import UNSPECIFIED_LICENSE, import_csv
+
+    source = tmp_path / "mappings.csv"
+    source.write_text(text, encoding="utf-8")
+    table = import_csv(source, "https://example.org/set", prefixes={"ex": EX})
+    assert f"# license: {UNSPECIFIED_LICENSE}\n" in table
+    assert [(r["subject_id"], r["predicate_id"], r["object_id"])
+            for r in import_rows(tmp_path, text)] == [
+        ("fid:persona/finance", "skos:exactMatch", "ex:A")]
+
+
+def test_import_csv_of_a_header_alone_is_an_error(tmp_path):
+    with pytest.raises(MappingError) as error:
+        import_rows(tmp_path, "subject,predicate,object\n")
+    assert str(error.value) == f"{tmp_path / 'mappings.csv'}: the CSV has a header but no mapping"
+
+
+HEADER = ("# mapping_set_id: https://example.org/s\n"
+          "# license: https://creativecommons.org/licenses/by/4.0/\n# curie_map:\n"
+          f"#   fid: {FID}\n#   skos: {SKOS}\n#   semapv: https://w3id.org/semapv/vocab/\n"
+          f"#   ex: {EX}\n")
+COLUMNS = "subject_id\tpredicate_id\tobject_id\tmapping_justification\n"
+ROW = "fid:persona/finance\tskos:closeMatch\tex:A\tsemapv:ManualMappingCuration\n"
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("# mapping_set_id: [unclosed\n# license: x\n" + COLUMNS + ROW,
+     "2: metadata: the YAML header is malformed (expected ',' or ']', but got ':')"),
+    ("# - just\n# - a list\n" + COLUMNS + ROW,
+     "1: metadata: the YAML header is not a mapping of keys to values"),
+    ("# mapping_set_id: https://example.org/s\n# curie_map:\n#   - fid\n" + COLUMNS + ROW,
+     "2: curie_map: must map each prefix to its namespace IRI, such as 'ex: https://example.org/'"),
+    (HEADER, "8: table: the file has no table after its header"),
+    (HEADER + "subject_id\tpredicate_id\tobject_id\nfid:persona/finance\tskos:closeMatch\tex:A\n",
+     "8: mapping_justification: this required column is missing"),
+    (HEADER + COLUMNS + ROW.replace("\t", "  "),
+     "9: table: columns are separated by spaces, not tabs"),
+    (HEADER + COLUMNS + ROW.replace("\t", " ", 1),
+     "9: table: columns are separated by spaces, not tabs"),
+    (HEADER + COLUMNS + "fid:persona/finance\tskos:closeMatch\tex:A\n",
+     "9: table: 3 fields where the header has 4"),
+], ids=["yaml", "not-a-mapping", "curie-map", "no-table", "column", "spaces", "a-space", "fields"])
+def test_a_broken_table_is_one_problem_naming_its_line_and_field(tmp_path, text, problem):
+    table = tmp_path / "broken.sssom.tsv"
+    table.write_text(text, encoding="utf-8")
+    assert check(table).problems == [f"{table}:{problem}"]

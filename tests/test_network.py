@@ -28,6 +28,15 @@ def test_capability_persona_view_weights_are_the_activity_counts(framework, matr
     assert all(d["direct"] + d["via_group"] == d["weight"] for _, _, d in matrix.edges(data=True))
 
 
+def test_only_edges_through_a_persona_group_are_marked_so(matrix):
+    edges = [d for _, _, d in matrix.edges(data=True)]
+    assert all(d["reached_through_group"] == (d["via_group"] > 0) for d in edges)
+    # A core persona performs activities itself; none is reached through the Allied Personas.
+    core = [d for s, t, d in matrix.edges(data=True)
+            if matrix.nodes[t]["type"] == "CorePersona"]
+    assert core and not any(d["reached_through_group"] for d in core)
+
+
 def test_nodes_carry_iri_label_type_domain_and_edition(matrix):
     allocation = matrix.nodes["https://w3id.org/finops-kg/id/capability/allocation"]
     assert allocation == {"iri": "https://w3id.org/finops-kg/id/capability/allocation",

@@ -17,6 +17,28 @@ EXPECTED = DATA / "expected" / "queries"
 NAMES = sorted(catalogue())
 
 
+@pytest.fixture(autouse=True, scope="module")
+def rdflib_datasets_built_once():
+    """Build each rdflib dataset (sources and data files) once for the module, not per query.
+
+    Parsing the dataset into rdflib takes seconds and the queries only read it; the rows each
+    query gives are what this module tests.
+    """
+    import finops_kg.release.dataset as dataset
+
+    build, built = dataset.rdflib_dataset, {}
+
+    def once(data=(), edition="2026"):
+        key = (tuple(str(path) for path in data), edition)
+        if key not in built:
+            built[key] = build(data, edition)
+        return built[key]
+
+    dataset.rdflib_dataset = once
+    yield
+    dataset.rdflib_dataset = build
+
+
 def as_rows(result) -> list[list[str]]:
     return list(csv.reader(io.StringIO(result.to_csv())))
 
@@ -207,3 +229,16 @@ def test_other_graphs_holding_assessments_change_no_answer(name):
     expected = list(csv.reader(io.StringIO(
         (EXPECTED / f"{name}.csv").read_text(encoding="utf-8"))))
     assert as_rows(result) == expected
+
+
+def test_a_label_that_names_two_individuals_is_refused_with_both():
+    from finops_kg.sparql.binding import LabelIndex
+
+    persona = "https://w3id.org/finops-kg/ontology#Persona"
+    a, b = "https://w3id.org/finops-kg/id/persona/a", "https://w3id.org/finops-kg/id/persona/b"
+    index = LabelIndex([(a, persona, "Engineer"), (b, persona, "engineer"),
+                        (b, persona, "Engineering")])
+    with pytest.raises(QueryError, match=r"^parameter who: 'ENGINEER' names several fo:Persona: "
+                                         r"fid:persona/a, fid:persona/b$"):
+        index.resolve("ENGINEER", "fo:Persona", "who")
+    assert str(index.resolve("Engineering", "fo:Persona", "who").value) == b

@@ -99,6 +99,34 @@ def test_a_stopped_query_leaves_the_endpoint_serving(endpoint):
     assert after.status_code == 200
 
 
+def test_a_runaway_query_does_not_hold_up_the_others():
+    """With one worker busy on a query that runs for ever, a spare takes its place: catalogue
+    queries answer while the runaway runs, and it is stopped at the time limit."""
+    app = create_app(str(served_quads()), Limits(seconds=6.0, rows=500), workers=1)
+    with running(app) as url:
+        assert httpx.get(f"{url}/sparql", params={"query": COUNT_DOMAINS}).status_code == 200
+        stopped: dict = {}
+
+        def runaway() -> None:
+            began = time.monotonic()
+            stopped["response"] = httpx.get(f"{url}/sparql", params={"query": HEAVY}, timeout=60)
+            stopped["seconds"], stopped["at"] = time.monotonic() - began, time.monotonic()
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        time.sleep(1.0)  # the runaway has been set aside and its spare is loading
+        answers = [httpx.get(f"{url}/queries/capabilities-of-a-domain", timeout=60,
+                             params={"domain": "Understand Usage & Cost"},
+                             headers={"Accept": "text/csv"}) for _ in range(3)]
+        answered = time.monotonic()
+        thread.join(timeout=60)
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert answered < stopped["at"] - 1, "the catalogue queries waited for the runaway"
+    response = stopped["response"]
+    assert response.status_code == 503 and "time limit of 6 s" in response.text
+    assert 6 <= stopped["seconds"] < 12
+
+
 def test_home_page_works_offline(endpoint):
     page = httpx.get(f"{endpoint}/")
     assert page.status_code == 200 and "<textarea" in page.text

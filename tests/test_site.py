@@ -34,6 +34,7 @@ class Page(HTMLParser):
         """Start with nothing read."""
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []
+        self.ids: set[str] = set()  # the fragments a link to this page may name
         self.resources: list[str] = []  # what a browser fetches to show the page
         self.alternates: dict[str, str] = {}
         self.footer = ""
@@ -46,6 +47,10 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"])
+        if tag == "a" and values.get("name"):
+            self.ids.add(values["name"])
         for name in ("href", "src"):
             if values.get(name):
                 self.urls.append(values[name])
@@ -149,15 +154,22 @@ def test_home_links_every_section_and_the_ontology(site, pages):
 
 def test_no_broken_internal_link(site, pages):
     broken = []
+    by_path = {path.resolve(): page for path, page in pages.items()}
+    fragments = 0
     for path, page in pages.items():
         for url in page.urls:
             parts = urlsplit(url)
-            if parts.scheme or parts.netloc or not parts.path:  # external, data: or #fragment
+            if parts.scheme or parts.netloc:  # external or data:
                 continue
-            target = (path.parent / unquote(parts.path)).resolve()
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path.resolve()
             if not target.is_file() or site.resolve() not in target.parents:
                 broken.append(f"{path.relative_to(site)} -> {url}")
+            elif parts.fragment and target.suffix == ".html":
+                fragments += 1
+                if unquote(parts.fragment) not in by_path[target].ids:
+                    broken.append(f"{path.relative_to(site)} -> {url} (no such id)")
     assert broken == []
+    assert fragments > 100  # the check met links into pages, not only links to them
 
 
 def test_every_page_carries_the_attribution(pages):

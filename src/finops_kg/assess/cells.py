@@ -13,6 +13,7 @@ import datetime
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from posixpath import join as zip_join
@@ -67,8 +68,8 @@ def _read_workbook(path: Path) -> Cells:
         raise InputError(f"{path}: not an Excel workbook (.xlsx): it is not a zip file")
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
-        raise InputError(f"{path}: not an Excel workbook (.xlsx): {error}") from None
+    except (InvalidFileException, *_BROKEN) as error:
+        raise InputError(f"{path}: not an Excel workbook (.xlsx): {_one_line(error)}") from None
     try:
         if SHEET not in book.sheetnames:
             raise InputError(f"{path}: no sheet named \"{SHEET}\"; the workbook has "
@@ -96,8 +97,21 @@ def _read_workbook(path: Path) -> Cells:
                 cells.values[(cell.row, cell.column)] = value
                 cells.max_row = max(cells.max_row, cell.row)
         return cells
+    except _BROKEN as error:  # read-only mode parses each part only when it is read
+        raise InputError(f"{path}: not a readable Excel workbook (.xlsx): "
+                         f"{_one_line(error)}") from None
     finally:
         book.close()
+
+
+# What openpyxl and zipfile raise on a workbook whose zip or XML parts are damaged; the XML
+# parsers' errors (ElementTree's and lxml's) are SyntaxErrors.
+_BROKEN = (KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile, zlib.error,
+           SyntaxError)
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def _grid_header_row(rows: Any) -> int | None:
@@ -164,14 +178,17 @@ def read_csv_rows(path: Path) -> list[list[str]]:
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
     except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text (byte {error.start}); save it as CSV UTF-8") from None
+        line = error.object.count(b"\n", 0, error.start) + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text (byte {error.start}); save it as CSV "
+                         "UTF-8") from None
     first = text.split("\n", 1)[0]
     # Excel writes semicolons where the decimal separator is a comma: accept what the first line uses.
     delimiter = max((",", ";", "\t"), key=first.count)  # a tie (none at all) keeps the comma
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        return list(reader)
     except csv.Error as error:
-        raise InputError(f"{path}: not a readable CSV file ({error})") from None
+        raise InputError(f"{path}:{reader.line_num}: not a readable CSV file ({error})") from None
 
 
 def is_assessment_csv(path: Path) -> bool:

@@ -55,5 +55,8 @@ class AssessmentError(InputError):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
+        if len(problems) == 1:  # one line, as every other bad input is reported
+            super().__init__(f"{source}: {problems[0]}; nothing was loaded")
+            return
         count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
         super().__init__("\n".join([f"{source}: {count}; nothing was loaded:", *problems]))

@@ -35,6 +35,9 @@ class OrgError(InputError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
+        if len(problems) == 1:  # one line, as every other bad input is reported
+            super().__init__(f"{problems[0]}; nothing was loaded")
+            return
         count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
         super().__init__("\n".join([f"org CSV: {count}; nothing was loaded:", *problems]))
 

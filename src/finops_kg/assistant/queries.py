@@ -150,6 +150,11 @@ def query_answer(b: Backend, name: str, params: dict[str, Any] | None,
         raise AssistantError(str(error).replace("see finops-kg query --list",
                                                 "call catalogue for the list")) from None
     given = {str(k): _text(v) for k, v in (params or {}).items() if v is not None}
+    if "edition" in given:  # the input schema offers edition among params too
+        if edition is not None and str(edition).strip() != given["edition"].strip():
+            raise AssistantError(f"edition is given twice ({edition} and params.edition "
+                                 f"{given['edition']}): give it once")
+        edition = given.pop("edition")
     if edition is not None:
         edition = b.check_edition(edition)
     workspace = b.has_workspace
@@ -226,13 +231,16 @@ class Sparql:
         self.limits = limits
         self._workers: dict[tuple, Any] = {}
         self._results: OrderedDict[str, tuple[str, Any]] = OrderedDict()
+        self._quads: dict[str, str] = {}  # the served N-Quads file of each edition
 
     def _source(self, edition: str, workspace: bool) -> tuple:
         if workspace:
             return ("workspace", str(self.backend.workspace_path), edition)
         from finops_kg.sparql.serve import served_quads
 
-        return ("quads", str(served_quads(edition)))
+        if edition not in self._quads:  # finding the file dumps and hashes the dataset: once
+            self._quads[edition] = str(served_quads(edition))
+        return ("quads", self._quads[edition])
 
     async def run(self, text: str, edition: str, workspace: bool) -> tuple[str, Any]:
         """Run a read-only query; return its kind with its rows, its boolean or its Turtle.

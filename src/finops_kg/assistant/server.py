@@ -65,6 +65,7 @@ def listen(port: int) -> socket.socket:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listener.bind((HOST, port))
+        listener.listen(128)  # a client told the URL may connect before uvicorn accepts
     except OSError as error:
         listener.close()
         raise FinopsKGError(f"cannot listen on {HOST}:{port}: {error.strerror}") from None

@@ -125,7 +125,7 @@ def _publish_arguments(parser: Command) -> None:
 def run_query(args: argparse.Namespace) -> int:
     """Run one query and print its result in the format asked for."""
     from finops_kg.errors import InputError
-    from finops_kg.sparql.catalogue import catalogue
+    from finops_kg.sparql.catalogue import QueryError, catalogue
     from finops_kg.sparql.query import query
 
     if args.list:
@@ -142,6 +142,10 @@ def run_query(args: argparse.Namespace) -> int:
             text = args.file.read_text(encoding="utf-8")
         except OSError as error:
             raise InputError(f"{args.file}: cannot be read ({error.strerror})") from None
+        except UnicodeDecodeError as error:
+            line = error.object.count(b"\n", 0, error.start) + 1
+            raise InputError(f"{args.file}:{line}: not UTF-8 text (byte {error.start}); save it "
+                             "as UTF-8") from None
     else:
         text = args.name or args.sparql
     params = key_values(args.param, "--param", "NAME=VALUE", InputError)
@@ -153,9 +157,14 @@ def run_query(args: argparse.Namespace) -> int:
             raise InputError(f"--edition {edition} and --param edition={given} disagree: "
                              "give the edition once")
         edition = given
-    result = query(text, engine=args.engine, endpoint=args.endpoint, data=args.data,
-                   edition=edition, allow_service=args.allow_service,
-                   workspace=chosen_workspace(args), **params)
+    try:
+        result = query(text, engine=args.engine, endpoint=args.endpoint, data=args.data,
+                       edition=edition, allow_service=args.allow_service,
+                       workspace=chosen_workspace(args), **params)
+    except QueryError as error:
+        if args.file:  # the error's line and column are in the user's file: name it
+            raise QueryError(f"{args.file}: {error}") from None
+        raise
     _write_result(result, args.format)
     return EXIT_OK
 

@@ -12,6 +12,7 @@ from rdflib.util import guess_format
 
 from finops_kg.graph import resources
 from finops_kg.errors import InputError
+from finops_kg.graph.guard import MAX_DEPTH, check_rdf, deepest_rdf_line, read_utf8
 from finops_kg.graph.iris import DEFAULT_EDITION, edition_iri
 from finops_kg.graph.namespace import PREFIXES
 
@@ -43,6 +44,8 @@ def parse_file(graph: Graph, path: str | Path, format: str | None = None) -> Gra
     """Parse one local RDF file into graph, turning any parse failure into a one-line InputError."""
     path = Path(path)
     fmt = format or guess_format(str(path)) or "turtle"
+    if path.is_file():
+        check_rdf(path, fmt)  # an XML entity or a remote JSON-LD context is refused unread
     try:
         # Parse from a file object so that rdflib never treats the argument as a URL to fetch.
         with path.open("rb") as stream:
@@ -53,6 +56,13 @@ def parse_file(graph: Graph, path: str | Path, format: str | None = None) -> Gra
         raise InputError(f"{path}: is a folder, not an RDF file") from None
     except PermissionError:
         raise InputError(f"{path}: cannot be read (permission denied)") from None
+    except RecursionError:
+        deep = deepest_rdf_line(path)
+        where = f"{deep[0]}: column {deep[1]}" if deep else "1"
+        raise InputError(f"{path}:{where}: nested more than {MAX_DEPTH} levels deep") from None
+    except UnicodeDecodeError:
+        read_utf8(path)  # raises, naming the line of the first byte that is not UTF-8
+        raise InputError(f"{path}:1: not UTF-8 text; save it as UTF-8") from None
     except Exception as error:  # every rdflib parser raises its own exception type
         line, reason = _describe_parse_error(error)
         if line == "?" and fmt in ("nt", "nt11", "ntriples", "nquads"):

@@ -52,9 +52,13 @@ class QueryFile:
 def read_query_file(path: Path, required: tuple[str, ...] = ("title", "description")) -> QueryFile:
     """Read a .rq file and its header; a header that lacks a required field is an InputError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text (byte {error.start})") from None
     fields: dict[str, list[tuple[int, str]]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -48,8 +49,12 @@ def serialize_canonical(graph: Graph, format: str) -> bytes:
         lines = graph.serialize(format=name, encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(line for line in lines if line.strip()))
     if name == "json-ld":
+        graph = _RootedGraph(store=graph.store, identifier=graph.identifier,
+                             namespace_manager=graph.namespace_manager, base=graph.base)
         return _stable_jsonld(graph.serialize(format=name, context=jsonld_context(),
                                               auto_compact=True))
+    if name == "xml":
+        _refuse_xml_characters(graph)
     _bind_generated_prefixes(graph, strict=name == "xml")
     if name == "xml":
         # rdflib's RDF/XML writer lists subjects and properties in the store's set order.
@@ -70,6 +75,35 @@ def _bind_generated_prefixes(graph: Graph, strict: bool) -> None:
             qname(predicate)
         except ValueError:  # no prefixed name: the serialiser decides, as it would without this
             continue
+
+
+# Characters XML 1.0 cannot carry, even escaped: an RDF/XML file holding one does not parse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _refuse_xml_characters(graph: Graph) -> None:
+    """Refuse a graph whose literals or IRIs hold a character that RDF/XML cannot write."""
+    for triple in graph:
+        for term in triple:
+            found = _NOT_XML.search(term)
+            if found:
+                raise OutputError(f"{term.n3()[:60]} holds the character U+{ord(found.group()):04X}, "
+                                  "which RDF/XML cannot carry; export as Turtle, N-Triples or JSON-LD")
+
+
+class _RootedGraph(Graph):
+    """A graph whose blank nodes rdflib's JSON-LD writer all writes as nodes of their own.
+
+    The writer starts nodes only from IRIs and unreferenced blank nodes, and reaches the others
+    through the objects it writes; it writes the object of a property the context types as @id
+    by its name alone, so such a blank node (or a cycle of them) lost its own triples.
+    """
+
+    def subjects(self, predicate: Node | None = None, object: Node | None = None,
+                 unique: bool = False) -> Iterator[Node]:
+        if predicate is None and isinstance(object, BNode) and self.value(object, RDF.first) is None:
+            return iter(())  # taken as unreferenced, so written as a node; a list stays inline
+        return super().subjects(predicate, object, unique)
 
 
 class _OrderedGraph(Graph):
@@ -112,7 +146,9 @@ def serialize_trig(graphs: list[tuple[URIRef, Graph]]) -> bytes:
             # Rebound to the shared prefixes, so that a name keeps one meaning in the document.
             graph, own = new_graph(), graph
             graph += own
-        body = serialize(graph, "turtle").decode("utf-8").splitlines()
+        # split("\n"), not splitlines(): a literal may hold \x0b, \x85 or \u2028, which
+        # splitlines() would break into two lines inside a one-line string.
+        body = serialize(graph, "turtle").decode("utf-8").split("\n")
         # Prefixes the serialiser made up for this graph (ns1, ...) are declared before its block,
         # which TriG allows; any later block that reuses a name declares it again.
         extra = [line for line in body if line.startswith("@prefix ") and line not in shared]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,9 +63,14 @@ def count_rows(path: str | Path) -> int:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except OSError as error:
         raise MappingError(f"{path}: cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise MappingError(f"{path}:{line}: not UTF-8 text (byte {error.start}); save it as "
+                           "UTF-8") from None
 
 
 def check(path: str | Path, target: str | Path | None = None, edition: str = DEFAULT_EDITION,
@@ -98,17 +104,30 @@ def check(path: str | Path, target: str | Path | None = None, edition: str = DEF
 def _read_table(text: str, result: MappingCheck) -> tuple[int, list[dict]]:
     import yaml
 
-    lines = text.splitlines()
+    # Only \n, \r\n and \r end a line of TSV: splitlines() would also break a row at a
+    # \x0b, \x85 or \u2028 inside a comment or label.
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines[-1] == "":
+        lines.pop()  # the newline that ends the last line starts no new one
     header = [line[1:] for line in lines if line.startswith("#")]
     try:
         result.metadata = yaml.safe_load("\n".join(header)) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
+        reason = " ".join(str(getattr(error, "problem", None) or error).split())  # one line
         result.add(mark.line + 1 if mark else 1, "metadata", f"the YAML header is malformed "
-                   f"({getattr(error, 'problem', None) or error})")
+                   f"({reason})")
         return len(header), []
     if not isinstance(result.metadata, dict):
         result.add(1, "metadata", "the YAML header is not a mapping of keys to values")
+        return len(header), []
+    curie_map = result.metadata.get("curie_map")
+    if curie_map is not None and not (isinstance(curie_map, dict) and all(
+            isinstance(key, str) and isinstance(value, str) for key, value in curie_map.items())):
+        line = next((number for number, text in enumerate(header, start=1)
+                     if text.strip().startswith("curie_map")), 1)
+        result.add(line, "curie_map", "must map each prefix to its namespace IRI, such as "
+                   "'ex: https://example.org/'")
         return len(header), []
     table = lines[len(header):]
     if not table:
@@ -287,8 +306,13 @@ def _framework_terms(edition: str) -> tuple[frozenset[str], frozenset[URIRef]]:
 
 
 def _target_graph(target: str | Path) -> Graph:
+    from finops_kg.graph.formats import rdf_format_of
+    from finops_kg.graph.guard import check_syntax
     from finops_kg.graph.load import parse_file
 
+    fmt = rdf_format_of(Path(target))
+    if fmt is not None and Path(target).is_file():  # Oxigraph names an error rdflib would pass
+        check_syntax(Path(target), fmt.oxigraph)
     return parse_file(Graph(), target)
 
 
@@ -327,8 +351,10 @@ def _clean(path: Path, edition: str) -> MappingCheck:
     """Return the check of a set that must be clean, or raise MappingError naming its problems."""
     result = check(path, edition=edition, cardinality=False)
     if not result.ok:
-        raise MappingError(f"{path} fails its check ({len(result.problems)} problems; run "
-                           f"finops-kg map check {path}); nothing was written")
+        more = len(result.problems) - 1
+        tail = f" (and {more} more; finops-kg map check {path} lists them)" if more else ""
+        raise MappingError(f"{result.problems[0]}{tail}; the set fails its check, and nothing "
+                           "was written")
     return result
 
 
@@ -384,7 +410,10 @@ def import_csv(path: str | Path, set_id: str, license: str = UNSPECIFIED_LICENSE
 
     path = Path(path)
     converter = Converter.from_prefix_map({**PREFIXES, "semapv": SEMAPV, **(prefixes or {})})
-    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    text = _read_text(path).removeprefix("\ufeff")  # the byte-order mark Excel writes
+    # Excel writes semicolons where the decimal separator is a comma: accept what the header uses.
+    delimiter = max((",", ";", "\t"), key=text.split("\n", 1)[0].count)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise MappingError(f"{path}:1: {missing[0]}: this required column is missing "
@@ -398,6 +427,9 @@ def import_csv(path: str | Path, set_id: str, license: str = UNSPECIFIED_LICENSE
             path, line, "justification",
             row.get("justification") or "semapv:UnspecifiedMatching", converter)
         if row.get("comment"):
+            if re.search(r"[\r\n]", row["comment"]):
+                raise MappingError(f"{path}:{line}: comment: a line break is not allowed; "
+                                   "SSSOM/TSV holds one mapping per line")
             cells["comment"] = row["comment"]
         if row.get("confidence"):
             try:

@@ -13,6 +13,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.store import Store
 
 from finops_kg.graph import resources
+from finops_kg.graph.formats import rdf_format_of
+from finops_kg.graph.guard import check_syntax
 from finops_kg.graph.load import (DEFAULT_EDITION, edition_graph_iri, load_edition_data,
                                   load_ontology, parse_file, source_files, target_graph)
 from finops_kg.graph.namespace import ONTOLOGY_IRI
@@ -88,5 +90,8 @@ def parse_user_data(graph: Graph, paths: Iterable[str | Path],
             for _, mapped in apply([path], edition=edition):
                 graph += mapped
         else:
+            fmt = rdf_format_of(Path(path))
+            if fmt is not None:  # Oxigraph names the place of an error rdflib would miss
+                check_syntax(Path(path), fmt.oxigraph)
             parse_file(graph, path)
     return graph

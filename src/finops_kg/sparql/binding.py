@@ -10,6 +10,7 @@ from typing import Any, Iterable
 import pyoxigraph
 
 from finops_kg.graph import resources
+from finops_kg.graph.guard import MAX_DEPTH, nesting_overflow
 from finops_kg.graph.iris import edition_iri, expand_curie, shorten
 
 from finops_kg.sparql.catalogue import CatalogueQuery, Parameter, QueryError
@@ -91,7 +92,8 @@ class LabelIndex:
         """Return the one individual of the class that raw names, or fail with close matches."""
         cls = expand_curie(class_curie)
         members = self.members.get(cls, set())
-        iri = expand_curie(raw) if ":" in raw and " " not in raw else None
+        # printable and without spaces: else it is a label, and its message shows it escaped
+        iri = expand_curie(raw) if ":" in raw and raw.isprintable() and " " not in raw else None
         if iri is not None:
             if iri not in members:
                 raise QueryError(f"parameter {name}: {raw} is not a {class_curie} of the graph")
@@ -135,6 +137,14 @@ def refuse_service(text: str) -> None:
         raise QueryError("SERVICE is refused: it would send a request off this machine "
                          "(pass --allow-service to permit it)")
 
+
+
+def refuse_deep_nesting(text: str) -> None:
+    """Refuse a query nested deeper than any real one: Oxigraph's parser would crash the process."""
+    deep = nesting_overflow(keywords_outside_literals(text, keep_length=True))
+    if deep is not None:
+        raise QueryError(f"SPARQL syntax error: line {deep[0]}, column {deep[1]}: nested more "
+                         f"than {MAX_DEPTH} levels deep")
 
 
 def keywords_outside_literals(text: str, keep_length: bool = False) -> str:

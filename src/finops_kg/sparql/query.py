@@ -18,7 +18,8 @@ import pyoxigraph
 from finops_kg.graph.iris import DEFAULT_EDITION
 
 from finops_kg.release.compiled import oxigraph_dataset
-from finops_kg.sparql.binding import (LabelIndex, bind_parameters, refuse_service, with_values)
+from finops_kg.sparql.binding import (LabelIndex, bind_parameters, refuse_deep_nesting,
+                                      refuse_service, with_values)
 from finops_kg.sparql.catalogue import CatalogueQuery, QueryError, find
 from finops_kg.sparql.results import QueryResult
 
@@ -45,6 +46,7 @@ def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None =
         entry = CatalogueQuery("(text)", "", "", (), (), name_or_text)
     else:
         entry = find(name_or_text)
+    refuse_deep_nesting(entry.text)
     if not allow_service:
         refuse_service(entry.text)
     if edition is not None and any(p.name == "edition" for p in entry.parameters):

@@ -13,6 +13,7 @@ each answer comes from one generation, the one before a load or the one after.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import html
 import multiprocessing
@@ -34,7 +35,8 @@ from finops_kg.graph.load import DEFAULT_EDITION
 from finops_kg.sparql.query import OxigraphRunner, is_boolean, one_line, oxigraph_error_position
 from finops_kg.sparql.catalogue import QueryError, catalogue, find
 from finops_kg.sparql.results import QueryResult
-from finops_kg.sparql.binding import (bind_parameters, keywords_outside_literals, refuse_service,
+from finops_kg.sparql.binding import (bind_parameters, keywords_outside_literals,
+                                      refuse_deep_nesting, refuse_service,
                                       with_values)
 from finops_kg.release.compiled import cache_dir, default_graph_sources, oxigraph_dataset
 
@@ -75,7 +77,11 @@ class Refused(FinopsKGError):
 
 
 def check_read_only(text: str) -> None:
-    """Refuse SPARQL Update and SERVICE before the query reaches the engine."""
+    """Refuse SPARQL Update, SERVICE and deep nesting before the query reaches the engine."""
+    try:
+        refuse_deep_nesting(text)
+    except QueryError as error:
+        raise Refused(400, str(error)) from None
     try:
         refuse_service(text)
     except QueryError:
@@ -223,64 +229,119 @@ def _specificity(pattern: str, media: str) -> int:
     return -1
 
 
+WORKER_PRELOAD = ["rdflib.plugins.sparql.results.jsonresults",
+                  "rdflib.plugins.sparql.results.xmlresults"]
+
+
 class QueryWorkers:
     """Processes that run the queries, so that one past its time limit can really be stopped.
 
     An Oxigraph query cannot be interrupted from Python, and a thread that runs on after its
-    answer was given up still burns a core. Each worker is a spawned process holding its own
-    copy of the store; a worker whose query runs past the limit is killed and replaced.
+    answer was given up still burns a core. Each worker is a process of its own holding its own
+    copy of the store (forked from a server process that has imported this module where the
+    system has one, else spawned); a worker whose query runs past the limit is killed. A worker
+    gets a query only once it has loaded the store, so a replacement's loading is no request's
+    wait. A query that runs past `slow` seconds (most likely a runaway) is set aside: a spare
+    starts in its place, so the others' short queries do not queue behind it, and its worker is
+    retired when the query ends. At most size + spares workers live at once, which bounds the
+    memory a flood of runaways takes. Make it inside the running event loop.
     """
 
-    def __init__(self, source: tuple, size: int = 2) -> None:
-        self._context = multiprocessing.get_context("spawn")
+    def __init__(self, source: tuple, size: int = 2, slow: float = 0.5,
+                 spares: int | None = None) -> None:
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            # a worker forked from a server that has imported this module starts in a
+            # fraction of a second, where a spawned one imports everything again
+            self._context = multiprocessing.get_context("forkserver")
+            self._context.set_forkserver_preload([__name__] + WORKER_PRELOAD)
+        else:
+            self._context = multiprocessing.get_context("spawn")
         self._source = source  # ("quads", path) or ("workspace", folder, edition)
-        self._idle: asyncio.Queue = asyncio.Queue()
-        self._all: list = []
-        self._loading: set = set()  # connections of workers that have not said they are ready
+        self._slow = slow
+        self._most = size + (max(2, size) if spares is None else spares)
+        self._idle: asyncio.Queue = asyncio.Queue()  # workers that have loaded the store
+        self._all: list = []  # every live worker: loading, idle or busy
+        self._aside: set[int] = set()  # process ids of the workers set aside
+        self._loads: set = set()  # tasks waiting for a worker to say it is ready
         for _ in range(size):
-            self._idle.put_nowait(self._start())
+            self._start()
 
-    def _start(self) -> tuple[Any, Any]:
+    def _start(self) -> None:
+        """Start a worker; it joins the idle ones when it has loaded the store."""
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker_loop, args=(child, self._source),
                                         daemon=True)
         process.start()
         child.close()
         self._all.append(process)
-        self._loading.add(parent)
-        return process, parent
+        task = asyncio.get_running_loop().create_task(self._ready(process, parent))
+        self._loads.add(task)
+        task.add_done_callback(self._loads.discard)
+
+    async def _ready(self, process: Any, connection: Any) -> None:
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, connection.recv)
+        except (EOFError, OSError):
+            pass  # it died loading: the request that takes it says so, and a new one starts
+        self._idle.put_nowait((process, connection))
+
+    def _set_aside(self, process: Any) -> None:
+        """Start a spare in the place of a worker busy with a slow query, if there is room."""
+        if len(self._all) >= self._most or process not in self._all:
+            return  # no room: it stays one of the pool
+        self._aside.add(process.pid)
+        self._start()
+
+    def _retire(self, process: Any, connection: Any) -> None:
+        process.kill()
+        process.join(timeout=10)
+        connection.close()
+        self._all.remove(process)
+        self._aside.discard(process.pid)
 
     async def run(self, request: tuple, seconds: float) -> tuple:
-        """Run one request on an idle worker; kill and replace it when it takes too long."""
+        """Run one request on a ready worker; stop it when it runs past the time limit."""
         process, connection = await self._idle.get()
         loop = asyncio.get_running_loop()
+        aside = loop.call_later(min(self._slow, seconds / 2), self._set_aside, process)
+        reply: tuple | None = None
+        dead = False
         try:
-            if connection in self._loading:  # loading the store is not the query's time
-                await loop.run_in_executor(None, connection.recv)
-                self._loading.discard(connection)
             connection.send(request)
-            ready = await loop.run_in_executor(None, connection.poll, seconds)
-            if not ready:
-                process.kill()
-                process.join()
-                self._all.remove(process)
-                process, connection = self._start()
-                raise Refused(503, f"the query ran past the time limit of {seconds:g} s of this "
-                                   "endpoint and was stopped")
-            return connection.recv()
+            if await loop.run_in_executor(None, connection.poll, seconds):
+                reply = connection.recv()
+        except (EOFError, OSError):
+            dead, reply = True, ("refused", 500, "the query worker stopped unexpectedly; try "
+                                                 "again")
         finally:
+            aside.cancel()
+        replaced = process.pid in self._aside
+        if reply is None or dead or replaced:
+            self._retire(process, connection)
+            if not replaced:
+                self._start()
+        else:
             self._idle.put_nowait((process, connection))
+        if reply is None:
+            raise Refused(503, f"the query ran past the time limit of {seconds:g} s of this "
+                               "endpoint and was stopped")
+        return reply
 
     def close(self) -> None:
         """Stop every worker."""
+        for task in list(self._loads):
+            task.cancel()
         for process in self._all:
             process.kill()
-            process.join()
+            process.join(timeout=10)
+        self._all.clear()
 
 
 def _worker_loop(connection: Any, source: tuple) -> None:
     current = _opener(source)
-    current()
+    for media in ("application/sparql-results+json", "application/sparql-results+xml"):
+        # rdflib loads its serialisers on first use, which would count in a query's time
+        render(*run_limited(current(), "SELECT ?x WHERE { BIND(1 AS ?x) }", Limits()), media)
     connection.send("ready")
     while True:
         try:
@@ -446,7 +507,10 @@ def create_app(quads_path: str = "", limits: Limits = Limits(), workers: int = 2
             if kind == "application/sparql-update":
                 return refused(400, "SPARQL Update is refused: this endpoint is read-only")
             if kind == "application/sparql-query":
-                text = (await request.body()).decode("utf-8")
+                try:
+                    text = (await request.body()).decode("utf-8")
+                except UnicodeDecodeError as error:
+                    return refused(400, f"the query is not UTF-8 text (byte {error.start})")
             else:
                 fields = await request.form()
                 text = str(fields.get("query", ""))
@@ -472,7 +536,8 @@ def create_app(quads_path: str = "", limits: Limits = Limits(), workers: int = 2
         return await answer(entry.text, request, bindings=bound)
 
     async def home(request: Request) -> Response:
-        return HTMLResponse(_home_page(catalogue()))
+        return HTMLResponse(_home_page(catalogue()),
+                            headers={"Content-Security-Policy": HOME_CSP})
 
     @asynccontextmanager
     async def lifespan(app: Any):
@@ -489,7 +554,58 @@ def create_app(quads_path: str = "", limits: Limits = Limits(), workers: int = 2
     middleware = [Middleware(CORSMiddleware, allow_origins=list(cors),
                              allow_methods=["GET", "POST"],
                              allow_headers=["Accept", "Content-Type"], max_age=600)] if cors else []
+    # outermost, so that refusals and CORS preflight answers carry the header too
+    middleware.insert(0, Middleware(NoSniff))
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+
+
+class NoSniff:
+    """ASGI middleware that adds X-Content-Type-Options: nosniff to every HTTP response.
+
+    A browser then takes each answer as the type it is sent as: a CSV or Turtle answer that holds
+    a user's text is never run as a script or shown as a page.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        """Pass the request on; add the header to the start of the response."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (b"x-content-type-options", b"nosniff")]}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+_PAGE_STYLE = """body{font-family:sans-serif;max-width:60em;margin:2em auto}textarea{width:100%}
+pre{background:#f4f4f4;padding:1em;overflow:auto}"""
+_PAGE_SCRIPT = """
+document.getElementById('f').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const body = new URLSearchParams({query: document.getElementById('q').value});
+  const r = await fetch('sparql', {method: 'POST', body, headers: {Accept: 'text/csv'}});
+  document.getElementById('out').textContent = await r.text();
+});
+"""
+
+
+def _sha256_source(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+# The page loads nothing from elsewhere: its one style and one script are inline, allowed by
+# their digests, and the script may only fetch this endpoint. Forms post here only, no page may
+# frame it, and no <base> may redirect its relative links.
+HOME_CSP = (f"default-src 'none'; style-src {_sha256_source(_PAGE_STYLE)}; "
+            f"script-src {_sha256_source(_PAGE_SCRIPT)}; connect-src 'self'; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 def _home_page(entries: dict[str, Any]) -> str:
@@ -500,8 +616,7 @@ def _home_page(entries: dict[str, Any]) -> str:
         for q in entries.values())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>finops-kg SPARQL endpoint</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}textarea{{width:100%}}
-pre{{background:#f4f4f4;padding:1em;overflow:auto}}</style></head>
+<style>{_PAGE_STYLE}</style></head>
 <body><h1>finops-kg SPARQL endpoint</h1>
 <p>The FinOps Framework (adapted from the FinOps Foundation's Framework, CC BY 4.0) as a
 read-only SPARQL 1.1 endpoint at <code>/sparql</code>. Each edition is a named graph, such as
@@ -514,14 +629,7 @@ SELECT ?capability ?label WHERE {{
 }} ORDER BY ?label</textarea>
 <button>Run</button></form><pre id="out"></pre>
 <h2>Catalogue</h2><ul>{items}</ul>
-<script>
-document.getElementById('f').addEventListener('submit', async (e) => {{
-  e.preventDefault();
-  const body = new URLSearchParams({{query: document.getElementById('q').value}});
-  const r = await fetch('sparql', {{method: 'POST', body, headers: {{Accept: 'text/csv'}}}});
-  document.getElementById('out').textContent = await r.text();
-}});
-</script></body></html>
+<script>{_PAGE_SCRIPT}</script></body></html>
 """
 
 
@@ -550,6 +658,7 @@ def serve(host: str = "127.0.0.1", port: int = 7878, edition: str = DEFAULT_EDIT
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listener.bind((host, port))
+        listener.listen(128)  # a client told the URL may connect before uvicorn accepts
     except OSError as error:
         listener.close()
         raise FinopsKGError(f"cannot listen on {host}:{port}: {error.strerror}") from None

@@ -24,6 +24,7 @@ import pyoxigraph
 
 from finops_kg.errors import InputError
 from finops_kg.graph.formats import FORMATS, READABLE_RDF_FORMATS, rdf_format_of
+from finops_kg.graph.guard import check_rdf, too_long
 
 SSSOM_SUFFIX = ".sssom.tsv"
 
@@ -77,6 +78,7 @@ def read_rdf(path: Path, context: LoadContext) -> Iterable[pyoxigraph.Quad]:
     fmt = rdf_format_of(path)
     assert fmt is not None, path  # loader_for chose this reader by the same extensions
     rdf_format = getattr(pyoxigraph.RdfFormat, fmt.oxigraph)
+    check_rdf(path, fmt.name)  # what would crash Oxigraph, or make it expand an XML entity
     try:
         # Relative IRIs resolve against the file, as `--data` resolves them. Given its path,
         # Oxigraph reads the file itself, twice as fast as through a Python file object.
@@ -84,6 +86,8 @@ def read_rdf(path: Path, context: LoadContext) -> Iterable[pyoxigraph.Quad]:
                                     base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
     except SyntaxError as error:
         raise LoadError(describe_syntax_error(path, error, fmt.name)) from None
+    except MemoryError:
+        raise LoadError(str(too_long(path))) from None
     except OSError as error:
         raise LoadError(f"{path}: cannot be read ({error.strerror or error})") from None
 
@@ -101,6 +105,52 @@ def read_sssom(path: Path, context: LoadContext) -> Iterable[pyoxigraph.Quad]:
     for _, graph in apply([path], edition=context.edition):
         yield from pyoxigraph.parse(graph.serialize(format="nt", encoding="utf-8"),
                                     format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+# One-graph formats, which Oxigraph loads straight from the file into a named graph. JSON-LD is
+# not one: a JSON-LD file may name graphs of its own.
+_STRAIGHT = ("nt", "turtle", "xml")
+# What makes a blank node in a file of each format; a file without any of it has none. RDF/XML
+# makes them from mere nesting, so such a file is always taken to have some.
+_BLANK = {"nt": (b"_:",), "turtle": (b"_:", b"[", b"(", b"<<", b"{|")}
+
+
+@dataclass(frozen=True)
+class Straight:
+    """How Oxigraph loads a file of triples straight into a graph, with no Python in between."""
+
+    format: Any  # pyoxigraph.RdfFormat
+    format_name: str
+    base_iri: str
+
+
+def straight_load(path: Path, loader: Loader) -> Straight | None:
+    """Return how to bulk-load a file of triples that the RDF reader would read, else None."""
+    if loader.read is not read_rdf:
+        return None
+    fmt = rdf_format_of(path)
+    if fmt is None or fmt.name not in _STRAIGHT:
+        return None
+    return Straight(getattr(pyoxigraph.RdfFormat, fmt.oxigraph), fmt.name,
+                    path.resolve().as_uri())
+
+
+def may_have_blank_nodes(path: Path, format_name: str) -> bool:
+    """Tell whether a file may have blank nodes, looking for what makes one (without reading
+    it into memory; a literal that holds such text only makes the answer cautious)."""
+    import mmap
+
+    marks = _BLANK.get(format_name)
+    if marks is None:
+        return True
+    try:
+        with path.open("rb") as stream, \
+                mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return any(data.find(mark) != -1 for mark in marks)
+    except ValueError:  # an empty file cannot be mapped, and has no blank node
+        return False
+    except OSError as error:
+        raise LoadError(f"{path}: cannot be read ({error.strerror or error})") from None
 
 
 _POSITION = re.compile(r"Parser error (?:at|between) line (\d+) column (\d+)"

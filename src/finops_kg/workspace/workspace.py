@@ -10,6 +10,7 @@ leaves the workspace as it was, and readers never see half of one.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import sys
@@ -24,11 +25,19 @@ from typing import IO, Any
 import pyoxigraph
 from pyoxigraph import DefaultGraph, NamedNode, Quad
 
-from finops_kg.graph.iris import DEFAULT_EDITION
+from finops_kg.graph.guard import check_rdf, too_long
+from finops_kg.graph.iris import DEFAULT_EDITION, ONTOLOGY_IRI, edition_iri
 from finops_kg.workspace import metadata
 from finops_kg.workspace.folder import Folder, WorkspaceError, is_empty_folder
-from finops_kg.workspace.generation import GenerationWriter
-from finops_kg.workspace.loaders import LoadContext, LoadError, loader_for
+from finops_kg.workspace.generation import SOURCES, GenerationWriter, read_sources, source_format
+from finops_kg.workspace.loaders import (
+    LoadContext,
+    LoadError,
+    Straight,
+    describe_syntax_error,
+    loader_for,
+    straight_load,
+)
 from finops_kg.workspace.metadata import GraphRecord, Info
 from finops_kg.workspace.view import DatasetView, Reader, WritingView
 
@@ -125,6 +134,35 @@ class Workspace:
         """Return the record of every user graph: triples, source file, SHA-256, loaded at."""
         return metadata.read_records(self.store())
 
+    def data_store(self) -> Any:
+        """Return an in-memory pyoxigraph Store whose default graph is what a query's default
+        graph sees: the ontology, the edition's graph and every graph the user loaded.
+
+        Reading a million triples out of the on-disk store costs about ten times reading them
+        from the files they were loaded from, which each generation keeps (see generation);
+        the Framework and the graphs of other files are copied from the store.
+        """
+        view = self.view()
+        store = view.store
+        copy = NamedNode(metadata.framework_copy(view.edition))
+        memory = pyoxigraph.Store()
+        if view.edition != view.info.edition or not store.contains_named_graph(copy):
+            # Another edition than the one the user's graphs joined, or an older workspace.
+            graphs = [NamedNode(ONTOLOGY_IRI), NamedNode(edition_iri(view.edition))]
+            sources: dict[str, dict] = {}
+        else:
+            sources = read_sources(self.folder.generation(view.generation))
+            graphs = [NamedNode(ONTOLOGY_IRI), copy] + [
+                NamedNode(r.graph) for r in metadata.read_records(store) if r.graph not in sources]
+        # Terms taken from the store as they are keep each blank node one node across graphs.
+        memory.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph())
+                      for graph in graphs for q in store.quads_for_pattern(None, None, None, graph))
+        folder = self.folder.generation(view.generation)
+        for entry in sources.values():
+            memory.load(path=str(folder / SOURCES / entry["file"]), format=source_format(entry),
+                        base_iri=entry["base"], to_graph=DefaultGraph())
+        return memory
+
     def outdated(self) -> str | None:
         """Return why the workspace's Framework is not the current one, or None when it is."""
         from finops_kg import __version__
@@ -193,11 +231,16 @@ class Workspace:
                 taken = {r.graph for r in kept} | set(targets)
                 for path, loader, target, digest in zip(paths, loaders, targets, digests):
                     named: set[str] = set()
-                    quads = _into_graphs(path, _reported(loader.read(path, context),
-                                                         f"loading {path}", progress),
-                                         target, forbidden=framework | taken - {target},
-                                         named=named)
-                    writer.add_user_quads(quads)
+                    straight = straight_load(path, loader)
+                    if straight is not None:
+                        _load_straight(writer, path, straight, target, progress)
+                        named.add(target)
+                    else:
+                        quads = _into_graphs(path, _reported(loader.read(path, context),
+                                                             f"loading {path}", progress),
+                                             target, forbidden=framework | taken - {target},
+                                             named=named)
+                        writer.add_user_quads(quads)
                     taken |= named
                     stamp = metadata.now()
                     written += [GraphRecord(name, writer.count(name), str(path.resolve()), digest,
@@ -311,8 +354,10 @@ class Workspace:
         cheap at any size); with it, the Framework and the kept user graphs are copied into an
         empty store. The block sets the change's records: the user graphs the new generation holds.
         """
+        old_path = self.folder.generation(self.folder.head())
         target = self.folder.new_generation()
         with _new_generation(self.folder, target, info.edition, rebuild, old) as writer:
+            writer.keep_sources_of(old_path, [r.graph for r in kept])
             if rebuild:
                 user = {r.graph for r in metadata.read_records(old)}
                 if framework is not None:
@@ -325,6 +370,7 @@ class Workspace:
                     "copying the graphs kept", progress))
             change = Change(writer)
             yield change
+            writer.write_sources_index(r.graph for r in change.records)
             metadata.write(writer.store, replace(info, modified=metadata.now()), change.records)
         # This workspace's own view still holds the generation just replaced; let go of it, so
         # that it goes now unless another reader holds it, rather than at the next change.
@@ -341,7 +387,7 @@ def _new_generation(folder: Folder, target: Path, edition: str, rebuild: bool,
     taken from it later, read-only, holds all of it. The writer holds the only reference to the
     store, so that letting go of it closes the database, before it is published or removed.
     """
-    writer = GenerationWriter(None, edition)
+    writer = GenerationWriter(None, edition, target)
     try:
         if not rebuild:
             old.backup(str(target))
@@ -349,17 +395,82 @@ def _new_generation(folder: Folder, target: Path, edition: str, rebuild: bool,
         yield writer
         writer.store.flush()
         writer.store = None
-    except BaseException:
+    except BaseException as error:
         writer.store = None
         folder.remove_unfinished(target)
+        if isinstance(error, OSError):
+            raise _write_failure(folder, error) from None
         raise
     folder.publish(target.name)
     folder.collect_garbage()
 
 
+# The store's writes fail with these (Oxigraph puts them inside a longer RocksDB message)
+_WRITE_FAILURES = tuple(os.strerror(code) for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS))
+
+
+def _failed_writing(error: OSError) -> bool:
+    """Return True when the error is the store failing to write, not a file failing to read."""
+    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) or \
+        any(reason in str(error) for reason in _WRITE_FAILURES)
+
+
+def _write_failure(folder: Folder, error: OSError) -> Exception:
+    """Say in one line that the new generation could not be written and that nothing changed."""
+    from finops_kg.errors import OutputError
+
+    text = str(error)
+    first_line = text.splitlines()[0] if text else type(error).__name__
+    reason = next((known for known in _WRITE_FAILURES if known in text),
+                  error.strerror or first_line)
+    return OutputError(f"{folder.path}: cannot write the workspace ({reason}); it was left as "
+                       "it was")
+
+
 def _rebuild_is_cheaper(removed: list[GraphRecord], kept: list[GraphRecord]) -> bool:
     removing = sum(r.triples for r in removed)
     return removing > 0 and removing * REMOVAL_COST > sum(r.triples for r in kept)
+
+
+def _load_straight(writer: GenerationWriter, path: Path, how: Straight, target: str,
+                   progress: Progress | None) -> None:
+    """Load a file of triples with Oxigraph alone; a syntax error becomes FILE:LINE: message."""
+    what = f"loading {path}"
+    # Lines are triples in N-Triples only; a file of another format reports its total at the end.
+    report = _Throttled(what, progress) if progress and how.format_name == "nt" else None
+    try:
+        check_rdf(path, how.format_name)  # an XML entity would be expanded without bound
+        writer.load_file(path, how, target, report)
+    except SyntaxError as error:
+        raise LoadError(describe_syntax_error(path, error, how.format_name)) from None
+    except MemoryError:
+        raise LoadError(str(too_long(path))) from None
+    except OSError as error:
+        if _failed_writing(error):
+            raise  # the store, not the file: _new_generation says so
+        raise LoadError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if report is not None and report.reported and report.count != report.last_count:
+        report.progress(what, report.count)
+
+
+class _Throttled:
+    """Report a count of lines now and then, as _reported does, once the work takes a while."""
+
+    def __init__(self, what: str, progress: Progress) -> None:
+        self.what, self.progress = what, progress
+        self.started = self.last = time.monotonic()
+        self.block, self.reported = 0, False
+        self.count = self.last_count = 0
+
+    def __call__(self, count: int) -> None:
+        self.count = count
+        block = count // 16384
+        if block > self.block:
+            self.block = block
+            now = time.monotonic()
+            if now - self.started > PROGRESS_AFTER and now - self.last > PROGRESS_AFTER:
+                self.progress(self.what, count)
+                self.last, self.reported, self.last_count = now, True, count
 
 
 def _into_graphs(path: Path, quads: Iterable[Quad], target: str, forbidden: set[str],

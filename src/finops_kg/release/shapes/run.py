@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Sequence
 import pyoxigraph as ox
 
 from finops_kg.errors import InputError
+from finops_kg.graph.guard import check_xml, describe_syntax_error, too_long
 from finops_kg.graph.iris import shorten
 from finops_kg.release.shapes.compile import ANTI, FOCUS
 from finops_kg.release.validate import (
@@ -525,6 +526,8 @@ def load_user_file(store: Any, path: Path, edition: str | None = None) -> None:
     fmt = _OXIGRAPH_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not an RDF file")
+    if fmt == ox.RdfFormat.RDF_XML and path.is_file():
+        check_xml(path)  # Oxigraph would expand an entity without bound, or silently stop
     try:
         store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(),
                         to_graph=ox.DefaultGraph())
@@ -533,7 +536,8 @@ def load_user_file(store: Any, path: Path, edition: str | None = None) -> None:
     except PermissionError:
         raise InputError(f"{path}: cannot be read (permission denied)") from None
     except SyntaxError as error:
-        reason = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(error.msg))
-        raise InputError(f"{path}:{error.lineno or '?'}: {' '.join(reason.split())}") from None
+        raise InputError(describe_syntax_error(path, error)) from None
+    except MemoryError:
+        raise too_long(path) from None
     except (OSError, ValueError) as error:
         raise InputError(f"{path}: {' '.join(str(error).split())}") from None

@@ -1,0 +1,203 @@
+"""Parameter binding: each kind of value becomes one RDF term, and no value can change a query."""
+
+from __future__ import annotations
+
+import pyoxigraph
+import pytest
+
+from finops_kg.graph.rq import Parameter
+from finops_kg.sparql.binding import (
+    LabelIndex,
+    bind_parameters,
+    keywords_outside_literals,
+    refuse_service,
+    with_values,
+)
+from finops_kg.sparql.catalogue import QueryError, find
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+FO = "https://w3id.org/finops-kg/ontology#"
+DOMAIN = "https://w3id.org/finops-kg/id/domain/"
+LABELS = LabelIndex([(DOMAIN + "understand", FO + "Domain", "Understand Usage & Cost"),
+                     (DOMAIN + "quantify", FO + "Domain", "Quantify Business Value")])
+
+
+def query_with(*parameters: Parameter):
+    """The domain catalogue query, with the parameters given instead of its own."""
+    from dataclasses import replace
+
+    return replace(find("capabilities-of-a-domain"), parameters=parameters)
+
+
+def parameter(name: str, kind: str, default: str | None = None) -> Parameter:
+    return Parameter(name=name, type=kind, default=default, example="x")
+
+
+@pytest.mark.parametrize(("kind", "raw", "expected"), [
+    ("integer", "7", pyoxigraph.Literal("7", datatype=pyoxigraph.NamedNode(XSD + "integer"))),
+    ("integer", " -3 ", pyoxigraph.Literal("-3", datatype=pyoxigraph.NamedNode(XSD + "integer"))),
+    ("integer", "4.0", pyoxigraph.Literal("4", datatype=pyoxigraph.NamedNode(XSD + "integer"))),
+    ("decimal", "2.50", pyoxigraph.Literal("2.50", datatype=pyoxigraph.NamedNode(XSD + "decimal"))),
+    ("decimal", "1E2", pyoxigraph.Literal("100", datatype=pyoxigraph.NamedNode(XSD + "decimal"))),
+    ("string", 'x" } ; DROP ALL ; #', pyoxigraph.Literal('x" } ; DROP ALL ; #')),
+    ("edition", "2025", pyoxigraph.NamedNode("https://w3id.org/finops-kg/id/edition/2025")),
+    ("edition", "https://w3id.org/finops-kg/id/edition/2026",
+     pyoxigraph.NamedNode("https://w3id.org/finops-kg/id/edition/2026")),
+    ("fo:Domain", "understand usage & cost", pyoxigraph.NamedNode(DOMAIN + "understand")),
+    ("fo:Domain", "fid:domain/quantify", pyoxigraph.NamedNode(DOMAIN + "quantify")),
+])
+def test_each_kind_of_value_becomes_one_term(kind, raw, expected):
+    bound = bind_parameters(query_with(parameter("p", kind)), {"p": raw}, LABELS)
+    assert bound == {"p": expected}
+
+
+NOT_A = "parameter p of query capabilities-of-a-domain must be an"
+
+
+@pytest.mark.parametrize(("kind", "raw", "message"), [
+    ("integer", "4.5", f"{NOT_A} integer, not '4.5'"),
+    ("integer", "four", f"{NOT_A} integer, not 'four'"),
+    ("integer", "inf", f"{NOT_A} integer, not 'inf'"),
+    ("decimal", "nan", f"{NOT_A} decimal, not 'nan'"),
+    ("edition", "1999", "parameter p: unknown edition '1999'; the editions are: 2025, 2026"),
+    ("fo:Domain", "fid:domain/nowhere", "parameter p: fid:domain/nowhere is not a fo:Domain of "
+                                        "the graph"),
+    ("fo:Domain", "Understand Usage", "parameter p: no fo:Domain is called 'Understand Usage'; "
+                                      "close matches: 'understand usage & cost'"),
+    ("fo:Domain", "zzzz", "parameter p: no fo:Domain is called 'zzzz'"),
+])
+def test_a_bad_value_is_one_clear_error(kind, raw, message):
+    with pytest.raises(QueryError) as error:
+        bind_parameters(query_with(parameter("p", kind)), {"p": raw}, LABELS)
+    assert str(error.value) == message
+
+
+def test_defaults_apply_and_unknown_or_missing_parameters_are_named():
+    query = query_with(parameter("n", "integer", default="3"), parameter("s", "string"))
+    assert bind_parameters(query, {"s": "a"}, LABELS)["n"].value == "3"
+    with pytest.raises(QueryError, match=r"^query capabilities-of-a-domain has no parameter "
+                                         r"'colour'; its parameters are: n, s$"):
+        bind_parameters(query, {"s": "a", "colour": "red"}, LABELS)
+    with pytest.raises(QueryError, match=r"^query capabilities-of-a-domain needs parameter s "
+                                         r"\(string\), for example --param s='x'$"):
+        bind_parameters(query, {}, LABELS)
+    with pytest.raises(QueryError, match="its parameters are: none$"):
+        bind_parameters(query_with(), {"x": "1"}, LABELS)
+
+
+def test_values_open_the_outermost_where_group():
+    text = 'SELECT ?x WHERE { ?x <urn:p> "WHERE {" . # WHERE {\n ?x <urn:q> ?n }'
+    bound = with_values(text, {"n": pyoxigraph.Literal("a\"b"), "m": pyoxigraph.NamedNode("urn:m")})
+    assert bound == ('SELECT ?x WHERE {\n  VALUES (?n ?m) { ("a\\"b" <urn:m>) } ?x <urn:p> '
+                     '"WHERE {" . # WHERE {\n ?x <urn:q> ?n }')
+    assert with_values(text, {}) == text
+    assert with_values("ASK {}\n\n", {"n": pyoxigraph.Literal("1")}) == \
+        'ASK {}\nVALUES (?n) { ("1") }\n'
+    assert with_values("  ASK {}", {"n": pyoxigraph.Literal("1")}).startswith("  ASK {}\n")
+    lower = with_values("select * where{?s ?p ?n}", {"n": pyoxigraph.Literal("1")})
+    assert lower == 'select * where{\n  VALUES (?n) { ("1") }?s ?p ?n}'
+
+
+def test_a_value_cannot_change_the_querys_shape():
+    hostile = '"} ; DROP ALL ; SELECT * WHERE { ?s ?p ?o'
+    text = with_values("SELECT ?s WHERE { ?s <urn:p> ?v }", {"v": pyoxigraph.Literal(hostile)})
+    store = pyoxigraph.Store()
+    store.add(pyoxigraph.Quad(pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p"),
+                              pyoxigraph.Literal(hostile)))
+    assert [row["s"] for row in store.query(text)] == [pyoxigraph.NamedNode("urn:s")]
+
+
+def test_service_is_refused_only_as_a_keyword():
+    with pytest.raises(QueryError, match=r"^SERVICE is refused: it would send a request off this "
+                                         r"machine \(pass --allow-service to permit it\)$"):
+        refuse_service("SELECT * WHERE { service <http://x/> { ?s ?p ?o } }")
+    for harmless in ('SELECT * WHERE { ?s ?p "SERVICE" }', "SELECT * WHERE { ?s <urn:SERVICE> ?o }",
+                     "# SERVICE <http://x/>\nSELECT * WHERE { ?s ?p ?o }",
+                     "SELECT * WHERE { ?s ?p '''\nSERVICE''' }", "SELECT ?services WHERE {}"):
+        refuse_service(harmless)
+
+
+def test_keywords_outside_literals_keeps_positions_when_asked():
+    text = 'SELECT "a" <urn:b> # c\n?x'
+    assert keywords_outside_literals(text, keep_length=True) == "SELECT " + " " * 3 + " " + \
+        " " * 7 + " " + " " * 3 + "\n?x"
+    assert keywords_outside_literals(text) == "SELECT" + "  " * 3 + "\n?x"
+    assert len(keywords_outside_literals(text, keep_length=True)) == len(text)
+
+
+def test_a_class_without_members_names_nothing():
+    with pytest.raises(QueryError, match=r"^parameter p: fid:x is not a fo:Phase of the graph$"):
+        LABELS.resolve("fid:x", "fo:Phase", "p")
+    with pytest.raises(QueryError, match=r"^parameter p: no fo:Phase is called 'Understand'$"):
+        LABELS.resolve("Understand", "fo:Phase", "p")
+
+
+def test_a_label_with_a_colon_and_a_space_is_a_label_not_a_curie():
+    index = LabelIndex([(DOMAIN + "a", FO + "Domain", "Cost: Allocation")])
+    assert index.resolve("cost: allocation", "fo:Domain", "p") == pyoxigraph.NamedNode(DOMAIN + "a")
+
+
+def test_close_matches_are_the_three_closest_above_half_alike():
+    index = LabelIndex([(DOMAIN + name, FO + "Domain", name) for name in
+                        ("planning", "planting", "plankton", "plans", "zzzz")])
+    with pytest.raises(QueryError) as error:
+        index.resolve("planing", "fo:Domain", "p")
+    assert str(error.value) == ("parameter p: no fo:Domain is called 'planing'; close matches: "
+                                "'planting', 'planning', 'plans'")
+    # "abcdef" and "abcxyz" are half alike (0.5): close enough here, not at difflib's 0.6.
+    index = LabelIndex([(DOMAIN + "x", FO + "Domain", "abcxyz")])
+    with pytest.raises(QueryError, match="close matches: 'abcxyz'$"):
+        index.resolve("abcdef", "fo:Domain", "p")
+
+
+def test_a_catalogue_file_without_its_header_fields_is_refused(tmp_path):
+    from finops_kg.sparql.catalogue import parse_catalogue_file
+
+    good = tmp_path / "good.rq"
+    good.write_text("# title: Good\n# description: A query for a test.\n# columns: x\n"
+                    "SELECT ?x WHERE { ?x ?p ?o }\n")
+    query = parse_catalogue_file(good)
+    assert (query.name, query.title, query.columns) == ("good", "Good", ("x",))
+    for field in ("title", "description", "columns"):
+        bad = tmp_path / f"no-{field}.rq"
+        bad.write_text("".join(line + "\n" for line in good.read_text().splitlines()
+                               if not line.startswith(f"# {field}:")))
+        with pytest.raises(QueryError) as error:
+            parse_catalogue_file(bad)
+        assert str(bad) in str(error.value) and field in str(error.value)
+
+
+def test_rdflib_terms_are_written_in_their_n_triples_form_too():
+    from rdflib import Literal, URIRef
+
+    bound = with_values("SELECT * WHERE { }", {"a": Literal('say "hi"', lang="en"),
+                                               "b": URIRef("urn:x"), "c": Literal(2)})
+    assert 'VALUES (?a ?b ?c) { ("say \\"hi\\""@en <urn:x> '  \
+        '"2"^^<http://www.w3.org/2001/XMLSchema#integer>) }' in bound
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("zzzzqqq", "no catalogue query named 'zzzzqqq'; see finops-kg query --list"),
+    # 0.56 alike: a hint at difflib's cutoff of 0.6 would miss it
+    ("heatmap", "no catalogue query named 'heatmap'; did you mean assessment-heatmap?"),
+    ("capabilities", "no catalogue query named 'capabilities'; did you mean "
+                     "capabilities-by-domain, unassessed-capabilities, capabilities-of-a-domain?"),
+])
+def test_an_unknown_catalogue_query_gets_at_most_three_hints(name, message):
+    with pytest.raises(QueryError) as error:
+        find(name)
+    assert str(error.value) == message
+
+
+def test_a_query_may_nest_up_to_the_limit_and_braces_in_strings_do_not_count():
+    from finops_kg.sparql.binding import refuse_deep_nesting
+
+    refuse_deep_nesting("SELECT * WHERE " + "{" * 200 + "}" * 200)
+    refuse_deep_nesting('SELECT * WHERE { ?s ?p "' + "{" * 300 + '" }')
+    with pytest.raises(QueryError) as error:
+        refuse_deep_nesting("SELECT * WHERE\n " + "{" * 201 + "}" * 201)
+    assert str(error.value) == ("SPARQL syntax error: line 2, column 202: nested more than 200 "
+                                "levels deep")
+    # A string before the deep point keeps its length, so the column is the one in the text.
+    with pytest.raises(QueryError, match=r"line 1, column 229: nested more than 200 levels"):
+        refuse_deep_nesting('SELECT * WHERE { ?s ?p "abc" ' + "{" * 201 + "}" * 202)
