@@ -21,6 +21,16 @@ def framework() -> Graph:
 
 
 @pytest.fixture(scope="session")
+def empty_workspace(tmp_path_factory) -> Path:
+    """A workspace holding only the Framework, made once: copy it (shutil.copytree) to change it."""
+    from finops_kg.workspace import Workspace
+
+    path = tmp_path_factory.mktemp("empty-workspace") / "ws"
+    Workspace.init(path).close()
+    return path
+
+
+@pytest.fixture(scope="session")
 def framework_inferred() -> Graph:
     """The ontology plus the 2026 individuals with their entailments."""
     return finops_kg.load("2026", inferred=True)

@@ -55,17 +55,10 @@ def nt_file(path: Path, version: str, count: int = 1000) -> Path:
 
 # --- the workspaces the tests change --------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("faults") / "ws"
-    Workspace.init(path).close()
-    return path
-
-
 @pytest.fixture()
-def ws(template, tmp_path) -> Path:
+def ws(empty_workspace, tmp_path) -> Path:
     path = tmp_path / "ws"
-    shutil.copytree(template, path)
+    shutil.copytree(empty_workspace, path)
     return path
 
 
@@ -501,7 +494,7 @@ def test_a_small_tmpfs_that_fills_up_keeps_the_previous_release(tmp_path):
 
 # With 64 kB left the new generation's store cannot even open; with 1 MB it fails while loading.
 @pytest.mark.parametrize("room", [64 * 1024, 1024 * 1024])
-def test_a_small_tmpfs_that_fills_up_keeps_the_workspace(template, tmp_path, room):
+def test_a_small_tmpfs_that_fills_up_keeps_the_workspace(empty_workspace, tmp_path, room):
     in_mount_namespace()
     mount = tmp_path / "tmpfs"
     mount.mkdir()
@@ -512,7 +505,7 @@ def test_a_small_tmpfs_that_fills_up_keeps_the_workspace(template, tmp_path, roo
             ["query", "--workspace", ws, "--format", "csv", "--sparql",
              f"SELECT ?s ?o WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }} ORDER BY ?s ?o"]]
     seen = on_small_tmpfs({"mount": str(mount), "size": "64m", "room": room,
-                           "setup": [["copy", str(template), ws],
+                           "setup": [["copy", str(empty_workspace), ws],
                                      ["workspace", "load", ws, str(first), "--graph", GRAPH]],
                            "command": ["workspace", "load", ws, str(second), "--graph", GRAPH],
                            "look": look})

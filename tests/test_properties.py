@@ -155,15 +155,6 @@ def test_rdf_xml_refuses_a_character_xml_cannot_carry():
 
 # -- the workspace ---------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def workspace_template(tmp_path_factory) -> Path:
-    from finops_kg.workspace import Workspace
-
-    path = tmp_path_factory.mktemp("properties") / "ws"
-    Workspace.init(path).close()
-    return path
-
-
 def as_oxigraph_keeps_it(graph: Graph) -> Graph:
     """The graph with each decimal in its canonical form and each language tag in lower case,
     as Oxigraph stores them: the same value (1.50 and 1.5) and the same tag (RDF 1.1 compares
@@ -183,7 +174,7 @@ def as_oxigraph_keeps_it(graph: Graph) -> Graph:
     return result
 
 
-def test_a_graph_loaded_into_a_workspace_exports_unchanged(workspace_template):
+def test_a_graph_loaded_into_a_workspace_exports_unchanged(empty_workspace):
     from finops_kg.workspace import Workspace
 
     @settings(max_examples=8, **SETTINGS)
@@ -194,7 +185,7 @@ def test_a_graph_loaded_into_a_workspace_exports_unchanged(workspace_template):
             source.write_bytes(graph.serialize(format="nt" if suffix == ".nt" else "turtle",
                                                encoding="utf-8"))
             path = Path(folder) / "ws"
-            shutil.copytree(workspace_template, path)
+            shutil.copytree(empty_workspace, path)
             workspace = Workspace.open(path, warn=False)
             try:
                 [record] = workspace.load([source])

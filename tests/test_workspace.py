@@ -90,17 +90,10 @@ def nt_file(path: Path, count: int, name: str = "bulk") -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "ws"
-    Workspace.init(path).close()
-    return path
-
-
 @pytest.fixture()
-def folder(template, tmp_path) -> Path:
+def folder(empty_workspace, tmp_path) -> Path:
     path = tmp_path / "ws"
-    shutil.copytree(template, path)
+    shutil.copytree(empty_workspace, path)
     return path
 
 
@@ -604,7 +597,7 @@ def test_viz_draws_the_framework_with_the_graphs_of_a_workspace(folder, tmp_path
         other_edition.stderr
 
 
-def test_every_catalogue_query_with_example_data_answers_alike(template, tmp_path):
+def test_every_catalogue_query_with_example_data_answers_alike(empty_workspace, tmp_path):
     from finops_kg.sparql.catalogue import catalogue
     from finops_kg.sparql.query import query
 
@@ -614,7 +607,7 @@ def test_every_catalogue_query_with_example_data_answers_alike(template, tmp_pat
             by_data.setdefault(tuple(sorted(entry.example_data)), []).append(entry)
     for number, (paths, entries) in enumerate(by_data.items()):
         data = [resources.resource_root() / "data" / path for path in paths]
-        folder = shutil.copytree(template, tmp_path / f"ws{number}")
+        folder = shutil.copytree(empty_workspace, tmp_path / f"ws{number}")
         Workspace.open(folder).load(data)
         for entry in entries:
             params = {p.name: p.example for p in entry.parameters if p.required}
