@@ -23,7 +23,8 @@ bench: $(STAMP)
 # Mutation testing ([tool.mutmut] in pyproject.toml names the modules and their tests): mutmut
 # copies src/ and tests/ into mutants/ and runs the tests against each mutant; the resources
 # (ontology, shapes, data, queries) are read from this checkout, and no release is read from the
-# cache, where it would hide a mutant. CPU heavy: nice, and minutes.
+# cache, where it would hide a mutant. CPU heavy: nice, and minutes. docs/mutants.md lists the
+# survivors that are equivalent; any other survivor needs a test.
 mutants: $(STAMP)
 	rm -rf mutants
 	FINOPS_KG_RESOURCES=$(CURDIR) FINOPS_KG_NO_MEMO=1 nice -n 10 $(BIN)/mutmut run

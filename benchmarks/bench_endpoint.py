@@ -38,6 +38,9 @@ own resident set (VmRSS of the command's process, sampled every second) and that
 process tree (with the query workers, which a runaway's stop replaces), at start, at most and at
 the end, with the slope over the second half of the run in MB per minute, which stays near 0
 when memory does not grow. The machine's load average at the start and the end is printed too.
+The MCP server's own resident set rises for a minute or two after the warm-up (about 20 MB at 8
+clients, while its threads' malloc arenas and Python's memory pools reach their working size)
+and then stays level, its Python heap flat throughout: judge its memory on runs of 180 s or more.
 
 Latency depends on the machine: on a small one shared with other work (see the load average),
 requests wait for a core, not for the server. CPU per request does not, and a main-process share

@@ -201,3 +201,74 @@ def test_a_query_may_nest_up_to_the_limit_and_braces_in_strings_do_not_count():
     # A string before the deep point keeps its length, so the column is the one in the text.
     with pytest.raises(QueryError, match=r"line 1, column 229: nested more than 200 levels"):
         refuse_deep_nesting('SELECT * WHERE { ?s ?p "abc" ' + "{" * 201 + "}" * 202)
+
+
+EDITION_2026 = "https://w3id.org/finops-kg/id/edition/2026"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SELECT * WHERE { GRAPH ?edition { ?s ?p ?o } }", [EDITION_2026]),
+    ("SELECT * WHERE { GRAPH $edition { ?s ?p ?o } GRAPH <urn:g> { ?s ?p ?o } }",
+     [EDITION_2026, "urn:g"]),
+    ("SELECT * WHERE { { SELECT ?edition ?s WHERE { GRAPH ?edition { ?s ?p ?o } } } }",
+     [EDITION_2026]),
+    ('SELECT * WHERE { GRAPH ?edition { ?s ?p "GRAPH ?other" } } # GRAPH ?other', [EDITION_2026]),
+    ("SELECT * WHERE { ?s ?p ?o }", None),  # no GRAPH: nothing to narrow
+    ("SELECT * WHERE { GRAPH ?other { ?s ?p ?o } }", None),  # not bound
+    ("SELECT * WHERE { GRAPH ?edition { ?s ?p ?o } GRAPH ?g { ?s ?p ?o } }", None),
+    ("PREFIX g: <urn:> SELECT * WHERE { GRAPH g:x { ?s ?p ?o } }", None),  # a prefixed name
+    ("SELECT * FROM NAMED <urn:g> WHERE { GRAPH ?edition { ?s ?p ?o } }", None),
+    # The inner ?edition is the sub-SELECT's own variable: the outer binding does not reach it.
+    ("SELECT ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?edition { ?s ?p ?o } } } }",
+     None),
+    ("SELECT ?n WHERE { { SELECT ?s WHERE { GRAPH ?editionX { ?s ?p ?o } } } "
+     "GRAPH ?edition { ?s ?p ?o } }", None),
+    # Keywords in any case; positions kept past the IRIs and strings blanked before GRAPH.
+    ('PREFIX fo: <urn:fo#> select * where { ?s fo:p "{" . graph <urn:g> { ?s ?p ?o } '
+     "graph ?edition { ?s ?p ?o } }", [EDITION_2026, "urn:g"]),
+    ("select * from named <urn:g> where { graph ?edition { ?s ?p ?o } }", None),
+    ("select ?n where { { select (count(*) as ?n) where { graph ?edition { ?s ?p ?o } } } }",
+     None),
+    # Only the sub-SELECT's own group is its body: the GRAPH after it is the outer query's.
+    ("SELECT ?n WHERE { { SELECT ?s WHERE { ?s ?p ?o } } GRAPH ?edition { ?s ?p ?o } }",
+     [EDITION_2026]),
+    ("SELECT * WHERE { { select distinct * where { GRAPH ?edition { ?s ?p ?o } } } "
+     "{ SELECT ?s WHERE { GRAPH ?edition { ?s ?p ?o } } } }", None),
+    ("SELECT * WHERE { { SELECT * { GRAPH ?edition { ?s ?p ?o } } } }", [EDITION_2026]),
+    ("SELECT * WHERE { { select distinct * where { GRAPH ?edition { ?s ?p ?o } } } }",
+     [EDITION_2026]),
+    ("SELECT ?n WHERE { { SELECT ?s WHERE { { ?s ?p ?o } } } GRAPH ?edition { ?s ?p ?o } }",
+     [EDITION_2026]),
+])
+def test_graphs_read_names_the_graphs_only_when_every_graph_pattern_is_bound(text, expected):
+    from finops_kg.sparql.binding import graphs_read
+
+    bindings = {"edition": pyoxigraph.NamedNode(EDITION_2026), "other": pyoxigraph.Literal("x")}
+    assert graphs_read(text, bindings) == expected
+
+
+def test_a_sub_select_hiding_the_bound_variable_would_count_other_graphs():
+    from finops_kg.sparql.binding import graphs_read, with_values
+
+    store = pyoxigraph.Store()
+    for graph in (EDITION_2026, "urn:other"):
+        store.add(pyoxigraph.Quad(pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p"),
+                                  pyoxigraph.NamedNode("urn:o"), pyoxigraph.NamedNode(graph)))
+    text = "SELECT ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?edition { ?s ?p ?o } } } }"
+    bindings = {"edition": pyoxigraph.NamedNode(EDITION_2026)}
+    bound = with_values(text, bindings)
+    counted = [int(row["n"].value) for row in store.query(bound)]
+    narrowed = [int(row["n"].value) for row in store.query(
+        bound, named_graphs=[pyoxigraph.NamedNode(EDITION_2026)])]
+    assert (counted, narrowed) == ([2], [1])  # so narrowing it would change the answer
+    assert graphs_read(text, bindings) is None
+
+
+def test_graphs_read_takes_rdflib_iris_as_bound_graphs():
+    from rdflib import Literal, URIRef
+
+    from finops_kg.sparql.binding import graphs_read
+
+    text = "SELECT * WHERE { GRAPH ?edition { ?s ?p ?o } }"
+    assert graphs_read(text, {"edition": URIRef(EDITION_2026)}) == [EDITION_2026]
+    assert graphs_read(text, {"edition": Literal(EDITION_2026)}) is None

@@ -113,6 +113,23 @@ def test_write_atomic_writes_a_hidden_temporary_beside_the_file_and_removes_it_o
     assert target.read_bytes() == b"previous"
 
 
+def test_write_atomic_whose_temporary_was_removed_under_it_is_still_one_clear_error(
+        tmp_path, monkeypatch):
+    import os
+
+    target = tmp_path / "out.ttl"
+
+    def swept(source, destination):  # a cleaner of stray temporaries got there first
+        os.unlink(source)
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(os, "replace", swept)
+    with pytest.raises(OutputError) as error:
+        write_atomic(target, b"new")
+    assert str(error.value) == f"{target}: cannot write (No such file or directory)"
+    assert list(tmp_path.iterdir()) == []
+
+
 ROUND_TRIPPED = ["turtle", "jsonld", "nt", "xml"]
 
 

@@ -112,22 +112,26 @@ def unpublished(folder: Path) -> list[Path]:
 Writing = Callable[[], bool]  # True once the command has begun to write its output
 
 
-def watch(command: list[str], writing: Writing) -> tuple[float, float]:
+def watch(command: list[str], writing: Writing,
+          written: Writing | None = None) -> tuple[float, float]:
     """Run the command to its end (it must succeed); return how long it ran, and for how long
-    after it began to write."""
+    after it began to write: until written() when given, else until it ended."""
     start = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                text=True, env=environment())
-    began = None
+    began = finished = None
     while process.poll() is None:
-        if began is None and writing():
-            began = time.monotonic()
+        if began is None:
+            if writing():
+                began = time.monotonic()
+        elif finished is None and written is not None and written():
+            finished = time.monotonic()
         time.sleep(0.0005)
     end = time.monotonic()
     assert process.returncode == 0, process.stderr.read()
     process.stderr.close()
     assert began is not None, "the command was never seen writing: the watch cannot aim"
-    return end - start, end - began
+    return end - start, (finished or end) - began
 
 
 def killed_at(command: list[str], delay: float, writing: Writing | None = None) -> str:
@@ -156,59 +160,26 @@ def trials(seed: str, run_time: float, window: float,
             (chance.uniform(0, window), writing) for i in range(TRIALS)]
 
 
-def release(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
-
-
-def test_a_killed_build_leaves_the_previous_release_byte_for_byte(tmp_path):
-    out = tmp_path / "dist"
-    command = [*CLI, "build", "--out", str(out)]
-    watch(command, lambda: True)  # the previous release; unchanged sources then come from cache
-    before = release(out)
-    assert len(before) >= 7 and all(before.values())
-    inodes: dict[str, int] = {}
-
-    def writing() -> bool:  # a temporary file beside the release, or a file replaced
-        return any(entry.name.startswith(".") or entry.inode() != inodes.get(entry.name)
-                   for entry in os.scandir(out))
-
-    inodes.update((p.name, p.stat().st_ino) for p in out.iterdir())
-    run_time, window = watch(command, writing)
-    outcomes = Counter()
-    for delay, aim in trials("build", run_time, window, writing):
-        inodes.clear()
-        inodes.update((p.name, p.stat().st_ino) for p in out.iterdir())
-        outcomes[killed_at(command, delay, aim)] += 1
-        assert release(out) == before, f"killed {delay:.3f} s in: the release changed"
-        # what a kill may leave: temporary files beside the release, never one of its names
-        for leftover in (p.name for p in out.iterdir() if p.name.startswith(".")):
-            assert re.fullmatch(r"\.(.+)\.[^.]+\.tmp", leftover), leftover
-            assert leftover[1:].rsplit(".", 2)[0] in before, leftover
-    assert outcomes["writing"], f"no trial killed the build while it wrote: {outcomes}"
-    assert sum(1 for _ in pyoxigraph.parse(path=str(out / "finops-kg.ttl"),
-                                           format=pyoxigraph.RdfFormat.TURTLE)) > 10_000
-    watch(command, lambda: True)
-    assert release(out) == before
-    print(f"build: {run_time:.2f} s, writes for {window:.3f} s; {dict(outcomes)}")
-
-
-def alternating_trials(command_for, state_of, first: Path, second: Path, folder: Path,
-                       seed: str) -> Counter:
+def alternating_trials(command_for, state_of, first, second, writing: Writing, seed: str,
+                       mark: Callable[[], None] = lambda: None,
+                       leftovers: Callable[[], list] = lambda: [],
+                       written: Writing | None = None) -> Counter:
     """Kill the command that replaces one version with the other, TRIALS times; after each kill
-    the workspace holds the one or the other, whole. Return how the trials ended."""
-    def writing() -> bool:  # a generation newer than the one published when the trial began
-        return any(p.name > head[0] for p in (folder / "generations").iterdir() if p.is_dir())
+    the output holds the one or the other, whole. Then the next run of the command must succeed
+    and leave nothing that leftovers() returns. Return how the trials ended.
 
-    head = [(folder / "HEAD").read_text().strip()]
+    mark() is called before each run, so that writing() can tell the run's own writes; the kills
+    aimed at the writes land before written() turns true, when it is given."""
     states = {first: state_of()}
-    run_time, window = watch(command_for(second), writing)
+    mark()
+    run_time, window = watch(command_for(second), writing, written)
     states[second] = state_of()
     assert states[first] != states[second]
     current = second
     outcomes = Counter()
     for delay, aim in trials(seed, run_time, window, writing):
         other = second if current == first else first
-        head[0] = max(p.name for p in (folder / "generations").iterdir() if p.is_dir())
+        mark()
         outcomes[killed_at(command_for(other), delay, aim)] += 1
         found = state_of()
         assert found in (states[current], states[other]), f"killed {delay:.3f} s in: a mix"
@@ -219,25 +190,95 @@ def alternating_trials(command_for, state_of, first: Path, second: Path, folder:
     other = second if current == first else first
     watch(command_for(other), lambda: True)
     assert state_of() == states[other]
-    assert not unpublished(folder), "the next change did not remove what the kills left"
+    assert not leftovers(), "the next run did not remove what the kills left"
     print(f"{seed}: {run_time:.2f} s, writes for {window:.3f} s; {dict(outcomes)}")
     return outcomes
+
+
+def folder_state(folder: Path) -> dict[str, bytes]:
+    """Every entry of the folder, hidden ones too, with its bytes: the release a reader finds."""
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_a_killed_build_leaves_the_previous_release_or_the_new_one_whole(tmp_path):
+    """The releases of two editions (the same seven names, every file's bytes different) replace
+    each other; each kill must leave the folder exactly as the one or the other."""
+    out = tmp_path / "dist"
+    aside = re.compile(r"\.dist\.finops-kg-(?:new|old)-[0-9a-f]{12}")
+
+    def command_for(edition: str) -> list[str]:
+        return [*CLI, "build", "--out", str(out), "--edition", edition]
+
+    def writing() -> bool:  # a folder beside the release with the new files in it
+        try:
+            return any(aside.fullmatch(entry.name) and any(os.scandir(entry.path))
+                       for entry in os.scandir(tmp_path))
+        except FileNotFoundError:  # removed while it was looked at: the swap was done
+            return True
+
+    def state() -> dict[str, bytes]:
+        # a kill leaves nothing but the release and, beside it, folders named as its own
+        assert all(aside.fullmatch(p.name) for p in tmp_path.iterdir() if p != out)
+        if not out.exists():  # killed between the renames of a system with no exchange
+            kept = [p for p in tmp_path.iterdir() if "-old-" in p.name]
+            assert len(kept) == 1, "no release in place, and none aside"
+            return folder_state(kept[0])
+        return folder_state(out)
+
+    def leftovers() -> list[str]:
+        return [p.name for p in tmp_path.iterdir() if p != out] + \
+            [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+    inode = [0]
+
+    def mark() -> None:
+        inode[0] = out.stat().st_ino if out.exists() else 0
+
+    def written() -> bool:  # the new folder is in place and the old one is gone
+        try:
+            return out.stat().st_ino != inode[0] and not any(
+                aside.fullmatch(entry.name) for entry in os.scandir(tmp_path))
+        except FileNotFoundError:
+            return False
+
+    watch(command_for("2026"), lambda: True)  # so that the timed build reads it from the cache
+    watch(command_for("2025"), lambda: True)
+    outcomes = alternating_trials(command_for, state, "2025", "2026", writing, "build",
+                                  mark=mark, leftovers=leftovers, written=written)
+    assert outcomes["replaced"], f"no trial left the new release: {outcomes}"
+    assert len(before := folder_state(out)) == 7 and all(before.values())
+    assert sum(1 for _ in pyoxigraph.parse(path=str(out / "finops-kg.ttl"),
+                                           format=pyoxigraph.RdfFormat.TURTLE)) > 1_000
+
+
+def workspace_trials(command_for, first: Path, second: Path, folder: Path, seed: str) -> None:
+    """alternating_trials on a workspace, which writes each change as a new generation."""
+    head = [""]
+
+    def mark() -> None:  # the newest generation when a run begins
+        head[0] = max(p.name for p in (folder / "generations").iterdir() if p.is_dir())
+
+    def writing() -> bool:  # a generation newer than the one there when the run began
+        return any(p.name > head[0] for p in (folder / "generations").iterdir() if p.is_dir())
+
+    alternating_trials(command_for, lambda: workspace_state(folder), first, second, writing, seed,
+                       mark=mark, leftovers=lambda: unpublished(folder))
 
 
 def test_a_killed_workspace_load_leaves_the_workspace_whole(ws, tmp_path):
     first, second = nt_file(tmp_path / "first.nt", "a"), nt_file(tmp_path / "second.nt", "b")
     Workspace.open(ws, warn=False).load([first], graph=GRAPH)
-    alternating_trials(
+    workspace_trials(
         lambda file: [*CLI, "workspace", "load", str(ws), str(file), "--graph", GRAPH],
-        lambda: workspace_state(ws), first, second, ws, "workspace load")
+        first, second, ws, "workspace load")
 
 
 def test_a_killed_assessment_import_leaves_the_workspace_whole(acme_ws, workbooks):
     first, second = workbooks
     assert main(["assess", "import", str(first), "--workspace", str(acme_ws)]) == 0
-    alternating_trials(
+    workspace_trials(
         lambda file: [*CLI, "assess", "import", str(file), "--workspace", str(acme_ws)],
-        lambda: workspace_state(acme_ws), first, second, acme_ws, "assess import")
+        first, second, acme_ws, "assess import")
 
 
 # --- a full disk, injected ----------------------------------------------------------------------
@@ -354,10 +395,12 @@ def test_a_full_disk_keeps_the_previous_output(kind, workbooks, tmp_path, monkey
     before = files_under(out)
     assert before
     capsys.readouterr()
-    disk = FullDisk(monkeypatch, out)
+    # build writes its new release beside the folder, then swaps the two
+    disk = FullDisk(monkeypatch, out.parent if kind == "build" else out)
     refused_for_space(capsys, args)
     assert disk.refused, "nothing was written to the full disk"
     assert files_under(out) == before  # no temporary file left either
+    assert not [p.name for p in out.parent.iterdir() if p.name.startswith(".")]
     monkeypatch.undo()
     assert main([str(a) for a in args]) == 0  # with room again, the same command succeeds
 

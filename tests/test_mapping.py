@@ -499,8 +499,159 @@ ROW = "fid:persona/finance\tskos:closeMatch\tex:A\tsemapv:ManualMappingCuration\
      "9: table: columns are separated by spaces, not tabs"),
     (HEADER + COLUMNS + "fid:persona/finance\tskos:closeMatch\tex:A\n",
      "9: table: 3 fields where the header has 4"),
-], ids=["yaml", "not-a-mapping", "curie-map", "no-table", "column", "spaces", "a-space", "fields"])
+    # a control character has no mark in YAML's error, only a position: its line is counted
+    ("# mapping_set_id: https://example.org/s\n# license: x\n# a: \x07\n" + COLUMNS + ROW,
+     "3: metadata: the YAML header is malformed (special characters are not allowed)"),
+    (HEADER.replace(f"#   ex: {EX}", "#   ex: 5") + COLUMNS + ROW,
+     "3: curie_map: must map each prefix to its namespace IRI, such as 'ex: https://example.org/'"),
+    # a quoted key: no line starts with curie_map, so the header's first line is named
+    ('# "curie_map": [fid]\n# mapping_set_id: https://example.org/s\n' + COLUMNS + ROW,
+     "1: curie_map: must map each prefix to its namespace IRI, such as 'ex: https://example.org/'"),
+    # a blank line ends no table: the rows after it are read too
+    (HEADER + COLUMNS + ROW + "\n" + "fid:persona/finance\tskos:closeMatch\tex:B\n",
+     "11: table: 3 fields where the header has 4"),
+    # too many fields: a stray tab, not spaces, even where a label holds two spaces
+    (HEADER + COLUMNS + ROW.replace("ex:A", "ex:A\tA  label"),
+     "9: table: 5 fields where the header has 4"),
+], ids=["yaml", "not-a-mapping", "curie-map", "no-table", "column", "spaces", "a-space", "fields",
+        "control-character", "curie-map-value", "curie-map-quoted", "blank-line", "extra-field"])
 def test_a_broken_table_is_one_problem_naming_its_line_and_field(tmp_path, text, problem):
     table = tmp_path / "broken.sssom.tsv"
     table.write_text(text, encoding="utf-8")
     assert check(table).problems == [f"{table}:{problem}"]
+
+
+def test_every_row_with_the_wrong_number_of_fields_is_named(tmp_path):
+    table = tmp_path / "broken.sssom.tsv"
+    table.write_text(HEADER + COLUMNS + "fid:persona/finance\tskos:closeMatch\n" + ROW
+                     + "fid:persona/finance\n", encoding="utf-8")
+    assert check(table).problems == [f"{table}:9: table: 2 fields where the header has 4",
+                                     f"{table}:11: table: 1 fields where the header has 4"]
+
+
+def test_a_table_ending_in_an_empty_column_as_spreadsheets_save_it_passes(tmp_path):
+    table = tmp_path / "spreadsheet.sssom.tsv"
+    table.write_text(HEADER + COLUMNS.replace("\n", "\t\n") + ROW.replace("\n", "\t\n"),
+                     encoding="utf-8")
+    result = check(table, cardinality=False)
+    assert result.problems == [] and result.rows == 1
+
+
+def test_a_quoted_cell_may_hold_a_tab_and_loses_its_quotes(tmp_path):
+    table = tmp_path / "quoted.sssom.tsv"
+    table.write_text(HEADER + "subject_id\tsubject_label\t" + COLUMNS[len("subject_id\t"):]
+                     + ROW.replace("\t", '\t"Fin\tance"\t', 1), encoding="utf-8")
+    result = check(table, cardinality=False)
+    assert result.problems == []
+    assert result.mappings[0]["subject_label"] == "Fin\tance"
+    assert result.mappings[0]["predicate_id"] == "skos:closeMatch"
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"], ids=["windows", "old-mac"])
+def test_windows_and_old_mac_line_endings_keep_the_line_numbers(tmp_path, ending):
+    table = tmp_path / "endings.sssom.tsv"
+    text = HEADER + COLUMNS + ROW + "fid:persona/finance\tskos:closeMatch\tex:B\n"
+    table.write_bytes(text.replace("\n", ending).encode("utf-8"))
+    assert check(table).problems == [f"{table}:10: table: 3 fields where the header has 4"]
+
+
+def test_import_csv_reads_old_mac_line_endings(tmp_path):
+    rows = import_rows(tmp_path, "subject,predicate,object\rfid:persona/finance,skos:exactMatch,"
+                                 "ex:A\rfid:persona/finance,skos:closeMatch,ex:B\r")
+    assert [r["object_id"] for r in rows] == ["ex:A", "ex:B"]
+
+
+def test_a_set_that_is_not_utf8_names_the_line_and_byte(tmp_path):
+    table = tmp_path / "latin1.sssom.tsv"
+    text = (HEADER + COLUMNS).encode("utf-8")
+    table.write_bytes(text + "fid:persona/finance\tskos:closeMatch\tex:Caf\xe9\t".encode("latin-1")
+                      + b"semapv:ManualMappingCuration\n")
+    with pytest.raises(MappingError) as error:
+        check(table)
+    byte = len(text) + len("fid:persona/finance\tskos:closeMatch\tex:Caf")
+    assert str(error.value) == f"{table}:9: not UTF-8 text (byte {byte}); save it as UTF-8"
+
+
+def test_without_sssom_py_a_check_says_what_to_install_and_apply_still_works(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sssom.util", None)  # as if the mapping extra were absent
+    with pytest.raises(MappingError) as error:
+        check(DATA / "good.sssom.tsv")
+    assert str(error.value) == ("this needs sssom-py, in the mapping extra: "
+                                "pip install 'finops-kg[mapping]'")
+    # applying a set neither infers nor needs its cardinality
+    [(_, graph)] = apply([DATA / "good.sssom.tsv"])
+    assert (URIRef(FID + "persona/finance"), SKOS.exactMatch, URIRef(EX + "Controller")) in graph
+
+
+def test_a_target_is_read_strictly_and_one_of_unknown_extension_as_turtle(tmp_path):
+    from finops_kg.errors import InputError
+
+    good = DATA / "good.sssom.tsv"
+    spaced = tmp_path / "target.ttl"  # rdflib would take the IRI with a space; Oxigraph refuses it
+    spaced.write_text(f"@prefix ex: <{EX}> .\nex:Controller a <{EX}a b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{spaced}:2: "):
+        check(good, target=spaced)
+    plain = tmp_path / "target.txt"
+    plain.write_text((DATA / "target.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    assert check(good, target=plain).problems == check(good, target=DATA / "target.ttl").problems
+
+
+def test_apply_checks_a_set_against_the_edition_it_is_given(tmp_path):
+    scoped = tmp_path / "scope.sssom.tsv"  # scope/saas is a term of the 2025 edition only
+    scoped.write_text(HEADER + COLUMNS + ROW.replace("persona/finance", "scope/saas"),
+                      encoding="utf-8")
+    [(_, graph)] = apply([scoped], edition="2025")
+    assert (URIRef(FID + "scope/saas"), SKOS.closeMatch, URIRef(EX + "A")) in graph
+    with pytest.raises(MappingError, match="fid:scope/saas is not in the Framework graph"):
+        apply([scoped])  # the default edition
+
+
+def test_curated_rows_expand_subjects_with_their_sets_own_prefixes(tmp_path, monkeypatch):
+    from finops_kg.graph import resources
+    from finops_kg.mapping.sssom import curated_rows_by_subject
+
+    own = tmp_path / "own.sssom.tsv"  # "fk" is this set's name for the id namespace
+    own.write_text(HEADER.replace("#   fid:", "#   fk:") + COLUMNS
+                   + ROW.replace("fid:", "fk:"), encoding="utf-8")
+    monkeypatch.setattr(resources, "mapping_set_files", lambda: [own])
+    assert list(curated_rows_by_subject()) == [URIRef(FID + "persona/finance")]
+
+
+def test_a_vocabulary_graph_is_named_by_its_concept_scheme_alone(tmp_path, monkeypatch):
+    from finops_kg.graph import resources
+    from finops_kg.mapping.sssom import curated_graphs
+
+    vocabulary = tmp_path / "vocab.ttl"  # a term that points at the class is not the scheme
+    vocabulary.write_text(
+        f"@prefix ex: <{EX}> .\n@prefix skos: <{SKOS}> .\n"
+        "ex:note <http://www.w3.org/2000/01/rdf-schema#seeAlso> skos:ConceptScheme .\n"
+        "ex:scheme a skos:ConceptScheme .\n",
+        encoding="utf-8")
+    monkeypatch.setattr(resources, "mapping_set_files", lambda: [])
+    monkeypatch.setattr(resources, "mapping_vocabulary_files", lambda: [vocabulary])
+    [(name, graph)] = curated_graphs()
+    assert name == URIRef(EX + "scheme") and len(graph) == 2
+
+
+def test_import_csv_takes_the_delimiter_from_the_header_alone(tmp_path):
+    # a comment with more semicolons than the file has commas leaves the separator a comma
+    comment = "one; two; three; four; five; six; seven; eight"
+    rows = import_rows(tmp_path, "subject,predicate,object,comment\nfid:persona/finance,"
+                                 f"skos:exactMatch,ex:A,{comment}\n")
+    assert rows[0]["comment"] == comment
+
+
+def test_import_csv_declares_the_prefix_of_a_local_name_that_holds_a_colon(tmp_path):
+    from finops_kg.mapping.sssom import import_csv
+
+    source = tmp_path / "mappings.csv"
+    source.write_text(f"subject,predicate,object\nfid:persona/finance,skos:exactMatch,{EX}a:b\n",
+                      encoding="utf-8")
+    table = tmp_path / "colon.sssom.tsv"
+    table.write_text(import_csv(source, "https://example.org/set", prefixes={"ex": EX}),
+                     encoding="utf-8")
+    result = check(table, cardinality=False)
+    assert result.problems == [] and result.mappings[0]["object_id"] == "ex:a:b"
+    assert result.metadata["curie_map"]["ex"] == EX

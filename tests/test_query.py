@@ -206,13 +206,14 @@ ELSEWHERE = """
 """
 
 
+@pytest.mark.parametrize("narrowed", [False, True], ids=["all-graphs", "graphs-read"])
 @pytest.mark.parametrize("name", ASSESSED)
-def test_other_graphs_holding_assessments_change_no_answer(name):
+def test_other_graphs_holding_assessments_change_no_answer(name, narrowed):
     import pyoxigraph
 
     from finops_kg.release.compiled import oxigraph_dataset
     from finops_kg.release.dataset import user_data_ntriples
-    from finops_kg.sparql.binding import bind_parameters
+    from finops_kg.sparql.binding import bind_parameters, graphs_read
     from finops_kg.sparql.query import OxigraphRunner
 
     arguments = example_arguments(name)
@@ -225,7 +226,10 @@ def test_other_graphs_holding_assessments_change_no_answer(name):
                to_graph=pyoxigraph.NamedNode("urn:test:elsewhere"))
     entry = find(name)
     runner = OxigraphRunner(store)
-    result = runner.run(entry.text, bind_parameters(entry, arguments, runner.labels()))
+    bindings = bind_parameters(entry, arguments, runner.labels())
+    graphs = graphs_read(entry.text, bindings) if narrowed else None
+    assert not narrowed or graphs == ["https://w3id.org/finops-kg/id/edition/2026"]
+    result = runner.run(entry.text, bindings, graphs)
     expected = list(csv.reader(io.StringIO(
         (EXPECTED / f"{name}.csv").read_text(encoding="utf-8"))))
     assert as_rows(result) == expected
@@ -242,3 +246,25 @@ def test_a_label_that_names_two_individuals_is_refused_with_both():
                                          r"fid:persona/a, fid:persona/b$"):
         index.resolve("ENGINEER", "fo:Persona", "who")
     assert str(index.resolve("Engineering", "fo:Persona", "who").value) == b
+
+
+
+@pytest.fixture(scope="module")
+def framework_runner():
+    from finops_kg.release.compiled import oxigraph_dataset
+    from finops_kg.sparql.query import OxigraphRunner
+
+    runner = OxigraphRunner(oxigraph_dataset())
+    return runner, runner.labels()
+
+
+@pytest.mark.parametrize("name", [name for name in NAMES if not find(name).example_data])
+def test_reading_only_the_graphs_a_catalogue_query_names_gives_the_same_rows(name, framework_runner):
+    from finops_kg.sparql.binding import bind_parameters, graphs_read
+
+    runner, labels = framework_runner
+    entry = find(name)
+    arguments = {key: value for key, value in example_arguments(name).items() if key != "data"}
+    bindings = bind_parameters(entry, arguments, labels)
+    narrowed = runner.run(entry.text, bindings, graphs_read(entry.text, bindings))
+    assert as_rows(narrowed) == as_rows(runner.run(entry.text, bindings))

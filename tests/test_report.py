@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from finops_kg.assess.report import report_tables, write_report
+from finops_kg.assess.report import report_tables, write_folder, write_report
+from finops_kg.graph import folder as swap
 from finops_kg.release.compiled import oxigraph_dataset
 from finops_kg.sparql.query import OxigraphRunner, runner_for
 from finops_kg.views.report import LENSES, REPORT_QUERIES, assessment_report
@@ -248,15 +249,68 @@ def test_an_out_that_is_not_a_report_folder_is_left_alone(acme_workspace, tmp_pa
     out = tmp_path / "out"
     if kind == "file":
         out.write_text("mine")
-        expected = "out: is not a folder"
+        expected = f"{out}: is a file, not a folder; give --out a folder"
     else:
         out.mkdir()
+        (out / "index.html").write_text("the last report")
         (out / "notes.txt").write_text("mine")
-        expected = "out: holds files that are not the report's (notes.txt)"
+        expected = (f"{out}: holds files the report does not make (notes.txt); the folder is "
+                    "replaced whole, so move them out or give --out another folder")
     result = cli("assess", "report", "--workspace", acme_workspace, "--out", out)
     assert_one_line_error(result, 2, expected)
-    assert (out if kind == "file" else out / "notes.txt").read_text() == "mine"
+    if kind == "file":
+        assert out.read_text() == "mine"
+    else:
+        assert {p.name: p.read_text() for p in out.iterdir()} == {
+            "index.html": "the last report", "notes.txt": "mine"}
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_other_files_are_refused_before_the_endpoint_is_asked(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = cli("assess", "report", "--endpoint", "http://127.0.0.1:9/sparql", "--out", out)
+    assert_one_line_error(result, 2, f"{out}: holds files the report does not make (notes.txt)")
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_link_to_an_earlier_report_is_followed_and_stays(tmp_path):
+    target = tmp_path / "reports" / "q3"
+    target.mkdir(parents=True)
+    (target / "index.html").write_text("the last report")
+    link = tmp_path / "report"
+    link.symlink_to(target, target_is_directory=True)
+    assert write_folder(link, {"index.html": b"the new report"}) == link
+    assert link.is_symlink() and link.resolve() == target
+    assert [p.name for p in target.iterdir()] == ["index.html"]
+    assert (target / "index.html").read_bytes() == b"the new report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report", "reports"]
+    assert [p.name for p in target.parent.iterdir()] == ["q3"]  # nothing left beside it
+
+
+def test_a_report_killed_mid_swap_is_put_back_then_replaced(tmp_path):
+    """What a kill between renaming the last report aside and the new one in leaves behind."""
+    out = tmp_path / "report"
+    aside = tmp_path / f".report.{swap.OLD}-0123456789ab"
+    aside.mkdir()
+    (aside / "index.html").write_text("the last report")
+    unfinished = tmp_path / f".report.{swap.NEW}-0123456789ab"
+    unfinished.mkdir()
+    (unfinished / "index.html").write_text("the new rep")
+
+    class Gone:
+        def run(self, *args):
+            raise RuntimeError("the endpoint stopped answering")
+
+    with pytest.raises(RuntimeError):
+        write_report(Gone(), out, "2026")  # the next run puts the last report back first
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+    assert {p.name: p.read_text() for p in out.iterdir()} == {"index.html": "the last report"}
+    assert write_folder(out, {"index.html": b"the new report"}) == out
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {"index.html": b"the new report"}
 
 
 

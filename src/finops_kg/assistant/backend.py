@@ -18,7 +18,7 @@ from finops_kg.answer.rq import iri, select
 from finops_kg.errors import FinopsKGError
 from finops_kg.graph import resources
 from finops_kg.graph.iris import DEFAULT_EDITION, edition_iri
-from finops_kg.sparql.binding import LabelIndex, bind_parameters
+from finops_kg.sparql.binding import LabelIndex, bind_parameters, graphs_read
 from finops_kg.sparql.catalogue import find
 from finops_kg.sparql.query import OxigraphRunner
 
@@ -117,7 +117,8 @@ class Backend:
             params.setdefault("edition", edition or self.default_edition(workspace))
         store = self.store(workspace)
         bindings = bind_parameters(entry, params, self.labels(store)) if entry.parameters else {}
-        return OxigraphRunner(store).run(entry.text, bindings).to_text_dicts()
+        return OxigraphRunner(store).run(entry.text, bindings,
+                                         graphs_read(entry.text, bindings)).to_text_dicts()
 
     def resolve(self, text: str, class_curie: str, parameter: str, *,
                 workspace: bool = False) -> str:

@@ -32,8 +32,8 @@ exit codes:
   {EXIT_FINDINGS}    findings: SHACL violations or hygiene problems (build, validate),
        or problems in a mapping set (map check); the report lists them
   {EXIT_USAGE}    bad input or usage: an unknown command, option, edition or name, a
-       file that cannot be read or parsed, an output that cannot be written;
-       nothing is written
+       file that cannot be read or parsed, an output that cannot be written,
+       a query stopped at its --timeout; nothing is written
   {EXIT_REMOTE}    a remote SPARQL store failed: unreachable, wrong credentials or a
        refused request (query --endpoint, publish)
   {EXIT_INTERRUPTED}  interrupted with Ctrl-C

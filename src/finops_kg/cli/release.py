@@ -29,7 +29,15 @@ def register(commands: Any) -> None:
 
             A failed check prints one line per problem, exits 1 and writes nothing: the previous
             release in the folder stays as it was. Two builds of the same sources are
-            byte-identical.""",
+            byte-identical.
+
+            The folder changes as a whole: the new release is written into a hidden folder
+            beside it (.NAME.finops-kg-new-*) and the two are swapped with one rename, so a
+            reader, or a kill at any moment, finds the previous release or the new one, never a
+            mix; the next build removes what a killed one left. The folder must therefore hold
+            nothing but the files a build writes (any other file is refused, exit 2, and nothing
+            is touched), its parent must be writable, and it cannot be the current folder or a
+            mount point.""",
         examples=["finops-kg build                               # the current edition into dist/",
                   "finops-kg build --out release --all-editions  # also every edition as TriG"],
         arguments=_build_arguments, run=run_build)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from finops_kg.errors import FinopsKGError
 from finops_kg.table import render_table
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "turtle")
+TIMEOUT_ENV = "FINOPS_KG_QUERY_TIMEOUT"
 
 
 def register(commands: Any) -> None:
@@ -40,16 +43,17 @@ def register(commands: Any) -> None:
         examples=["finops-kg query --list",
                   ("finops-kg query personas-in-a-capability --param capability=Allocation "
                    "--format csv"),
-                  "finops-kg query assessment-matrix --workspace acme-ws"],
+                  "finops-kg query assessment-matrix --workspace acme-ws",
+                  "finops-kg query --file my.rq --timeout 30"],
         arguments=_query_arguments, run=run_query)
     add_command(
         commands, "serve", summary="serve the graph as a read-only SPARQL endpoint",
         description="""Answer the SPARQL 1.1 Protocol at /sparql, with a query page and the
             catalogue at / and each catalogue query at /queries/NAME. It listens on this machine
-            only unless --host says otherwise, refuses updates and SERVICE, and stops a query
-            past --timeout or --max-rows. With --workspace DIR it serves a workspace, and
-            answers from each change that a workspace load or drop publishes meanwhile. Ctrl-C
-            stops it.""",
+            only unless --host says otherwise, refuses updates and SERVICE, stops a query
+            past --timeout or --max-rows, and refuses a request body over --max-body. With
+            --workspace DIR it serves a workspace, and answers from each change that a workspace
+            load or drop publishes meanwhile. Ctrl-C stops it.""",
         examples=["finops-kg serve                       # http://127.0.0.1:7878/sparql",
                   ("finops-kg serve --port 8080 --data my-assessments.ttl "
                    "--cors https://yasgui.org"),
@@ -88,6 +92,10 @@ def _query_arguments(parser: Command) -> None:
                         help="the local SPARQL engine (default: %(default)s)")
     parser.add_argument("--endpoint", metavar="URL",
                         help="run against a SPARQL 1.1 endpoint instead of the local graph")
+    parser.add_argument("--timeout", metavar="SECONDS",
+                        help="stop the query once it has run SECONDS, loading the data not "
+                        "counted, with one error line and exit 2 (default: no limit, or "
+                        f"${TIMEOUT_ENV} when set; 0: no limit)")
     format_option(parser, QUERY_FORMATS, "table")
 
 
@@ -106,6 +114,9 @@ def _serve_arguments(parser: Command) -> None:
                         "browser opens on an allowed origin could then read your data")
     parser.add_argument("--max-rows", type=int, default=10_000,
                         help="rows a result may have (default: 10000)")
+    parser.add_argument("--max-body", type=int, default=1 << 20, metavar="BYTES",
+                        help="bytes a request body (a POSTed query or form) may have; a larger "
+                        "one is refused with 413 (default: 1048576, 1 MiB)")
 
 
 def _publish_arguments(parser: Command) -> None:
@@ -125,6 +136,7 @@ def _publish_arguments(parser: Command) -> None:
 def run_query(args: argparse.Namespace) -> int:
     """Run one query and print its result in the format asked for."""
     from finops_kg.errors import InputError
+    from finops_kg.forked import TimedOut
     from finops_kg.sparql.catalogue import QueryError, catalogue
     from finops_kg.sparql.query import query
 
@@ -157,16 +169,66 @@ def run_query(args: argparse.Namespace) -> int:
             raise InputError(f"--edition {edition} and --param edition={given} disagree: "
                              "give the edition once")
         edition = given
+    timeout, given = _timeout(args.timeout)
     try:
-        result = query(text, engine=args.engine, endpoint=args.endpoint, data=args.data,
-                       edition=edition, allow_service=args.allow_service,
-                       workspace=chosen_workspace(args), **params)
+        with _ctrl_c_ends_at_once(timeout is None):
+            result = query(text, engine=args.engine, endpoint=args.endpoint, data=args.data,
+                           edition=edition, allow_service=args.allow_service,
+                           workspace=chosen_workspace(args), timeout=timeout, **params)
     except QueryError as error:
         if args.file:  # the error's line and column are in the user's file: name it
             raise QueryError(f"{args.file}: {error}") from None
         raise
+    except TimedOut:
+        raise FinopsKGError((f"{args.file}: " if args.file else "") +
+                            f"the query was stopped after {timeout:g} s ({given}); narrow it, "
+                            "add a LIMIT, or give it more time") from None
     _write_result(result, args.format)
     return EXIT_OK
+
+
+@contextmanager
+def _ctrl_c_ends_at_once(wanted: bool) -> Iterator[None]:
+    """Let Ctrl-C end the process at once (exit 130) inside the block, when wanted.
+
+    Oxigraph does not hand control back to Python while it evaluates a query, so Python's own
+    handler would wait for the end of a query that may never end. Nothing is printed before the
+    query ends, so there is nothing to tidy. With a time limit the query runs in a process of
+    its own, and Ctrl-C reaches the waiting parent as usual.
+    """
+    import signal
+    import threading
+
+    if not wanted or threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield  # a caller that ignores Ctrl-C, or handles it itself, keeps it so
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _timeout(option: str | None) -> tuple[float | None, str]:
+    """Return the query's time limit in seconds (None: none) and where it was given."""
+    import math
+    import os
+
+    from finops_kg.errors import InputError
+
+    given, text = (f"--timeout {option}", option) if option is not None else (
+        f"{TIMEOUT_ENV}={os.environ.get(TIMEOUT_ENV, '')}", os.environ.get(TIMEOUT_ENV, ""))
+    if not text.strip():
+        return None, given
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise InputError(f"{given}: give the seconds the query may run, such as 30 (0: no "
+                         "limit)")
+    return (seconds or None), given
 
 
 def _write_result(result: Any, fmt: str) -> None:
@@ -190,11 +252,15 @@ def _write_result(result: Any, fmt: str) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the dataset until interrupted."""
+    from finops_kg.errors import InputError
     from finops_kg.sparql.serve import Limits, serve
 
+    if args.max_body < 1:
+        raise InputError(f"--max-body {args.max_body}: give the bytes a request body may have, "
+                         "at least 1")
     serve(args.host, args.port, args.edition, tuple(args.data),
           Limits(seconds=args.timeout, rows=args.max_rows), cors=tuple(args.cors),
-          workspace=chosen_workspace(args),
+          workspace=chosen_workspace(args), max_body=args.max_body,
           announce=lambda url: print(f"finops-kg: serving {url} (Ctrl-C stops)", file=sys.stderr,
                                      flush=True))
     return EXIT_OK

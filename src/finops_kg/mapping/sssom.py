@@ -114,9 +114,12 @@ def _read_table(text: str, result: MappingCheck) -> tuple[int, list[dict]]:
         result.metadata = yaml.safe_load("\n".join(header)) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        reason = " ".join(str(getattr(error, "problem", None) or error).split())  # one line
-        result.add(mark.line + 1 if mark else 1, "metadata", f"the YAML header is malformed "
-                   f"({reason})")
+        # a control character raises a ReaderError: no mark, but a position in the header's text
+        line = mark.line + 1 if mark else \
+            "\n".join(header)[:getattr(error, "position", 0)].count("\n") + 1
+        reason = " ".join(str(getattr(error, "problem", None) or getattr(error, "reason", None)
+                              or error).split())  # one line
+        result.add(line, "metadata", f"the YAML header is malformed ({reason})")
         return len(header), []
     if not isinstance(result.metadata, dict):
         result.add(1, "metadata", "the YAML header is not a mapping of keys to values")
@@ -143,7 +146,8 @@ def _read_table(text: str, result: MappingCheck) -> tuple[int, list[dict]]:
             continue
         cells = _split_row(raw)
         if len(cells) != len(columns):
-            spaced = "  " in raw or (" " in raw and len(cells) < len(columns))
+            # spaces for tabs leave too few fields; with too many, a tab is the cause
+            spaced = len(cells) < len(columns) and " " in raw
             reason = "columns are separated by spaces, not tabs" if spaced else \
                 f"{len(cells)} fields where the header has {len(columns)}"
             result.add(len(header) + offset, "table", reason)
@@ -163,7 +167,7 @@ def _check_row(result: MappingCheck, line: int, row: dict, curie_map: dict,
                framework: set[str], targets: set[str] | None, seen: dict, exact: dict) -> None:
     expanded = {}
     for column in ("subject_id", "predicate_id", "object_id", "mapping_justification"):
-        value = row.get(column, "").strip()
+        value = row[column].strip()  # check() reads no row when a required column is missing
         if not value:
             label = "justification" if column == "mapping_justification" else column
             result.add(line, column, f"the {label} is missing")
@@ -190,10 +194,10 @@ def _check_row(result: MappingCheck, line: int, row: dict, curie_map: dict,
     confidence = row.get("confidence", "").strip()
     if confidence:
         try:
-            number = float(confidence)
+            within = 0 <= float(confidence) <= 1
         except ValueError:
-            number = -1.0
-        if not 0 <= number <= 1:
+            within = False
+        if not within:
             result.add(line, "confidence", f"{confidence!r} is not a number from 0 to 1")
     subject, obj = expanded.get("subject_id"), expanded.get("object_id")
     if subject and subject not in framework:
@@ -255,11 +259,10 @@ def _infer_cardinality(rows: list[dict], metadata: dict) -> Counter:
     # parse_sssom_table would read the file again and build and validate a schema object per row,
     # which costs twice what inferring the cardinality does
     frame = pd.DataFrame(rows)
-    set_level = {key: value for key, value in metadata.items() if key != "curie_map"}
-    propagate_condensed_slots(frame, set_level)  # e.g. a set-wide subject_type: rdfs literal
-    mappings = MappingSetDataFrame(
-        df=frame, converter=Converter.from_prefix_map(metadata.get("curie_map") or {}),
-        metadata=set_level)
+    propagate_condensed_slots(frame, metadata)  # e.g. a set-wide subject_type: rdfs literal
+    # infer_cardinality reads the ids and labels of the frame alone, never the prefix map or the
+    # set's metadata; an empty converter spares sssom-py loading its default, the Bioregistry
+    mappings = MappingSetDataFrame(df=frame, converter=Converter([]), metadata={})
     mappings.infer_cardinality()
     return Counter(mappings.df["mapping_cardinality"].astype(str))
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from finops_kg.errors import OutputError
 from finops_kg.forked import ForkedTask
 from finops_kg.graph.iris import DEFAULT_EDITION
 from finops_kg.graph.labels import deprecated_terms
@@ -82,14 +82,15 @@ def build(out_dir: str | Path = "dist", edition: str = DEFAULT_EDITION,
     """Build the edition (and, with all_editions, check every edition and write a TriG dataset).
 
     A release of unchanged sources and code is read from the cache (release.memo), not made again.
+    The folder is replaced whole (graph.folder): it must hold nothing but a previous release.
     """
-    from finops_kg.graph.files import write_atomic
+    from finops_kg.graph.folder import check_replaceable, replace_folder
     from finops_kg.graph.resources import check_edition
     from finops_kg.release.memo import memoised_files
 
     out_dir = Path(out_dir)
     check_edition(edition)
-    _check_writable(out_dir)
+    check_replaceable(out_dir, is_release_file, "build")
     failed: list[BuildResult] = []
 
     def make() -> dict[str, bytes] | None:
@@ -103,9 +104,22 @@ def build(out_dir: str | Path = "dist", edition: str = DEFAULT_EDITION,
     if outputs is None:
         return failed[0]
     result = _result_from_summary(out_dir, outputs.pop(SUMMARY))
-    # Everything is serialised before the first file is replaced, so a failure leaves no mix.
-    result.files = [write_atomic(out_dir / name, data) for name, data in outputs.items()]
+    result.files = replace_folder(out_dir, outputs, is_release_file, "build")
     return result
+
+
+RELEASE_FILES = frozenset([f"{RELEASE_NAME}.ttl", f"{RELEASE_NAME}.nt", f"{RELEASE_NAME}.jsonld",
+                           f"{RELEASE_NAME}.trig", f"{INFERRED_NAME}.ttl", f"{DERIVED_NAME}.ttl",
+                           "validation-report.ttl", "validation-report.txt"])
+# What builds before the whole-folder swap could leave when killed: a file's temporary copy, or
+# the probe of the folder's permissions.
+_EARLIER_LEFTOVER = re.compile(r"\.(?:%s)\.[^.]+\.tmp|\.write-test\..+"
+                               % "|".join(re.escape(name) for name in sorted(RELEASE_FILES)))
+
+
+def is_release_file(name: str) -> bool:
+    """Return True for the name of a file that a build writes, or that an earlier build left."""
+    return name in RELEASE_FILES or _EARLIER_LEFTOVER.fullmatch(name) is not None
 
 
 def _build_outputs(out_dir: Path, edition: str,
@@ -269,17 +283,3 @@ def _report_text(checks: list[EditionCheck]) -> str:
             lines.append(f"  {hygiene.name}: {verdict}")
         lines.append("")
     return "\n".join(lines)
-
-
-def _check_writable(out_dir: Path) -> None:
-    """Fail early, before any work, when out_dir cannot be created or written."""
-    import os
-    import tempfile
-
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        handle, probe = tempfile.mkstemp(prefix=".write-test.", dir=out_dir)
-        os.close(handle)
-        os.unlink(probe)
-    except OSError as error:
-        raise OutputError(f"{out_dir}: output folder is not writable ({error.strerror or error})") from None

@@ -131,6 +131,54 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
     return f"{text[:where.end()]}\n  {block}{text[where.end():]}"
 
 
+def graphs_read(text: str, bindings: dict[str, Any]) -> list[str] | None:
+    """Return the named graphs a query can read when each GRAPH names a bound parameter or an IRI.
+
+    Given to the engine as the query's named graphs, they spare it reading every other graph for
+    a GRAPH ?edition evaluated before its VALUES binding is joined (a workspace keeps each
+    user's file as a graph besides the edition's). None when a GRAPH reads any graph: an unbound
+    variable, a prefixed name, FROM, or a sub-SELECT that hides a bound variable it reads.
+    """
+    bare = keywords_outside_literals(text, keep_length=True)
+    if re.search(r"\bFROM\b", bare, re.I):
+        return None
+    graphs, variables = set(), set()
+    for keyword in re.finditer(r"\bGRAPH\b", bare, re.I):
+        rest = text[keyword.end():].lstrip()  # not bare's: an IRI is blanked out there
+        iri, variable = re.match(r"<([^<>\"\s]*)>", rest), re.match(r"[?$](\w+)", rest)
+        term = bindings.get(variable.group(1)) if variable else None
+        if iri:
+            graphs.add(iri.group(1))
+        elif isinstance(term, pyoxigraph.NamedNode) or type(term).__name__ == "URIRef":
+            graphs.add(str(getattr(term, "value", term)))
+            variables.add(variable.group(1))
+        else:
+            return None
+    if not graphs:
+        return None
+    # An inner SELECT that does not project a variable has a variable of its own by that name,
+    # which the outer VALUES does not bind.
+    for select in list(re.finditer(r"\bSELECT\b", bare, re.I))[1:]:
+        opening = bare.find("{", select.end())
+        projection, body = bare[select.end():opening], _group(bare, opening)
+        if re.fullmatch(r"\s*(?:DISTINCT|REDUCED)?\s*\*\s*(?:WHERE)?\s*", projection, re.I):
+            continue
+        for name in variables:
+            if (re.search(rf"\bGRAPH\s+[?$]{name}\b", body, re.I)
+                    and not re.search(rf"[?$]{name}\b", projection)):
+                return None
+    return sorted(graphs)
+
+
+def _group(text: str, opening: int) -> str:
+    depth = 0
+    for position in range(opening, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[position], 0)
+        if depth == 0:
+            return text[opening:position + 1]
+    return text[opening:]
+
+
 def refuse_service(text: str) -> None:
     """Refuse a query that calls another endpoint with SERVICE: nothing leaves the machine unasked."""
     if re.search(r"\bSERVICE\b", keywords_outside_literals(text), re.I):

@@ -19,7 +19,7 @@ from finops_kg.graph.iris import DEFAULT_EDITION
 
 from finops_kg.release.compiled import oxigraph_dataset
 from finops_kg.sparql.binding import (LabelIndex, bind_parameters, refuse_deep_nesting,
-                                      refuse_service, with_values)
+                                      graphs_read, refuse_service, with_values)
 from finops_kg.sparql.catalogue import CatalogueQuery, QueryError, find
 from finops_kg.sparql.results import QueryResult
 
@@ -33,7 +33,7 @@ ENGINES = ("oxigraph", "rdflib")
 def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None = None,
           data: Sequence[str | Path] = (), edition: str | None = None,
           allow_service: bool = False, workspace: str | Path | None = None,
-          **params: str) -> QueryResult:
+          timeout: float | None = None, **params: str) -> QueryResult:
     """Run a catalogue query by name, or SPARQL text, with parameters given as text values.
 
     The default graph is the union of the ontology and the edition's graph (the current edition
@@ -41,7 +41,21 @@ def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None =
     With workspace, the query reads that workspace folder, whose edition's graph holds the
     user's graphs too, instead of the compiled dataset and data files.
     SERVICE, which makes the engine call another endpoint, is refused unless allow_service.
+    With timeout, the query runs in a process of its own, killed (raising forked.TimedOut) once
+    it has run that many seconds; loading the dataset and resolving labels do not count.
     """
+    arguments = (name_or_text, engine, endpoint, data, edition, allow_service, workspace, params)
+    if timeout is None:
+        return _query(lambda: None, *arguments)
+    from finops_kg.forked import run_with_time_limit
+
+    return run_with_time_limit(_query, timeout, *arguments)
+
+
+def _query(started: Any, name_or_text: str, engine: str, endpoint: str | None,
+           data: Sequence[str | Path], edition: str | None, allow_service: bool,
+           workspace: str | Path | None, params: dict[str, str]) -> QueryResult:
+    """Run the query as query() says; call started() once only its evaluation is left."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name_or_text):  # not a name: SPARQL text
         entry = CatalogueQuery("(text)", "", "", (), (), name_or_text)
     else:
@@ -54,7 +68,9 @@ def query(name_or_text: str, *, engine: str = "oxigraph", endpoint: str | None =
     runner = runner_for(engine=engine, endpoint=endpoint, data=data, edition=edition,
                         workspace=workspace)
     bindings = bind_parameters(entry, params, _LazyLabels(runner)) if entry.parameters else {}
-    return runner.run(entry.text, bindings)
+    started()
+    return runner.run(entry.text, bindings,
+                      graphs_read(entry.text, bindings) if entry.name != "(text)" else None)
 
 
 class _LazyLabels:
@@ -112,8 +128,10 @@ class Runner(Protocol):
     def labels(self) -> LabelIndex:
         """Return the names of the individuals, to resolve parameter labels."""
 
-    def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
-        """Run a query with its parameters bound by a VALUES block."""
+    def run(self, text: str, bindings: dict[str, Any],
+            graphs: Sequence[str] | None = None) -> QueryResult:
+        """Run a query with its parameters bound by a VALUES block; an engine that can use them
+        reads only the named graphs given."""
 
 
 class OxigraphRunner:
@@ -128,10 +146,14 @@ class OxigraphRunner:
         return LabelIndex((r[0].value, r[1].value, r[2].value)
                           for r in self.store.query(LabelIndex._QUERY))
 
-    def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
-        """Run a query with its parameters bound by a VALUES block."""
+    def run(self, text: str, bindings: dict[str, Any],
+            graphs: Sequence[str] | None = None) -> QueryResult:
+        """Run a query with its parameters bound by a VALUES block, reading only the named
+        graphs given (graphs_read's answer for a catalogue query), or all of them."""
+        options = {} if graphs is None else {
+            "named_graphs": [pyoxigraph.NamedNode(graph) for graph in graphs]}
         try:
-            answer = self.store.query(with_values(text, bindings))
+            answer = self.store.query(with_values(text, bindings), **options)
             if is_boolean(answer):
                 return QueryResult(boolean=bool(answer))
             if isinstance(answer, pyoxigraph.QueryTriples):
@@ -166,8 +188,9 @@ class RdflibRunner:
         """Return the names of the dataset's individuals, to resolve parameter labels."""
         return LabelIndex(self.dataset.query(LabelIndex._QUERY))
 
-    def run(self, text: str, bindings: dict[str, Any]) -> QueryResult:
-        """Run a query with its parameters bound by a VALUES block."""
+    def run(self, text: str, bindings: dict[str, Any],
+            graphs: Sequence[str] | None = None) -> QueryResult:
+        """Run a query with its parameters bound by a VALUES block (graphs is a hint it needs not)."""
         from pyparsing import ParseException
 
         try:

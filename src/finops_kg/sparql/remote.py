@@ -93,8 +93,8 @@ class RemoteStore:
         result = self.run(LabelIndex._QUERY, {})
         return LabelIndex(result.rows)
 
-    def run(self, text: str, bindings: dict[str, Any]) -> Any:
-        """Run a query with its parameters appended as a VALUES clause."""
+    def run(self, text: str, bindings: dict[str, Any], graphs: Any = None) -> Any:
+        """Run a query with its parameters appended as a VALUES clause (graphs is not needed)."""
         from finops_kg.sparql.results import QueryResult
         from finops_kg.sparql.binding import with_values
 

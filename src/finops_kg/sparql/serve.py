@@ -60,6 +60,9 @@ SHORT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sp
 _UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)
 
 
+MAX_BODY = 1 << 20  # bytes of a request body (1 MiB): a query far longer than any written by hand
+
+
 @dataclass(frozen=True)
 class Limits:
     """How long one query may run and how many rows it may return."""
@@ -440,10 +443,11 @@ def service_description(endpoint: str, store: Any, edition: str,
 
 def create_app(quads_path: str = "", limits: Limits = Limits(), workers: int = 2,
                edition: str = DEFAULT_EDITION, cors: tuple[str, ...] = (),
-               workspace: str | Path | None = None) -> Any:
+               workspace: str | Path | None = None, max_body: int = MAX_BODY) -> Any:
     """Return the Starlette application serving the dataset in an N-Quads file, or a workspace.
 
-    cors lists the origins whose browser pages may read the answers ("*" for any).
+    cors lists the origins whose browser pages may read the answers ("*" for any); a request
+    body over max_body bytes is refused with 413.
     """
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
@@ -556,6 +560,7 @@ def create_app(quads_path: str = "", limits: Limits = Limits(), workers: int = 2
                              allow_headers=["Accept", "Content-Type"], max_age=600)] if cors else []
     # outermost, so that refusals and CORS preflight answers carry the header too
     middleware.insert(0, Middleware(NoSniff))
+    middleware.append(Middleware(BodyLimit, limit=max_body))
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 
@@ -582,6 +587,59 @@ class NoSniff:
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+class BodyLimit:
+    """ASGI middleware that refuses a request body over the limit with 413, before the app runs.
+
+    A declared Content-Length over the limit is refused before any of the body is read; a body
+    sent in chunks, which declares no length, is read until it passes the limit, so no request
+    holds more than the limit in memory.
+    """
+
+    def __init__(self, app: Any, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        """Pass on a request whose body is within the limit; answer 413 to any other."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"").strip()
+        if declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(send)
+            return
+        chunks: list[bytes] = []
+        size, first = 0, None
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client left: the app sees that
+                first = message
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._refuse(send)
+                return
+            if not message.get("more_body", False):
+                break
+        pending = [first] if first is not None else [
+            {"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+        async def replay() -> dict:
+            return pending.pop() if pending else await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Callable) -> None:
+        body = (f"the request body is larger than {self.limit} bytes, the limit of this "
+                "endpoint").encode()
+        # close: the rest of the body is never read, so the connection cannot carry another
+        await send({"type": "http.response.start", "status": 413, "headers": [
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
 
 
 _PAGE_STYLE = """body{font-family:sans-serif;max-width:60em;margin:2em auto}textarea{width:100%}
@@ -636,7 +694,7 @@ SELECT ?capability ?label WHERE {{
 def serve(host: str = "127.0.0.1", port: int = 7878, edition: str = DEFAULT_EDITION,
           data: tuple = (), limits: Limits = Limits(), cors: tuple[str, ...] = (),
           announce: Callable[[str], None] = lambda url: None,
-          workspace: str | Path | None = None) -> None:
+          workspace: str | Path | None = None, max_body: int = MAX_BODY) -> None:
     """Serve the query dataset, or a workspace, until interrupted; announce the URL once it
     really listens."""
     try:
@@ -651,9 +709,11 @@ def serve(host: str = "127.0.0.1", port: int = 7878, edition: str = DEFAULT_EDIT
             raise FinopsKGError("give --workspace or --data, not both; load the files into the "
                                 "workspace with finops-kg workspace load")
         Workspace.open(workspace)  # refuses a folder that is no workspace, warns if outdated
-        app = create_app(limits=limits, edition=edition, cors=cors, workspace=workspace)
+        app = create_app(limits=limits, edition=edition, cors=cors, workspace=workspace,
+                         max_body=max_body)
     else:
-        app = create_app(str(served_quads(edition, data)), limits, edition=edition, cors=cors)
+        app = create_app(str(served_quads(edition, data)), limits, edition=edition, cors=cors,
+                         max_body=max_body)
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

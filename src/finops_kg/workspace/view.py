@@ -54,7 +54,7 @@ class DatasetView:
 
     def query(self, text: str, **options: Any) -> Any:
         """Run a SPARQL query; without a dataset of its own it gets the workspace's default graph."""
-        if not ({"default_graph", "named_graphs", "use_default_graph_as_union"} & set(options)
+        if not ({"default_graph", "use_default_graph_as_union"} & set(options)
                 or names_its_dataset(text)):
             options["default_graph"] = self.default_graph
         return self.store.query(text, **options)
