@@ -18,7 +18,8 @@ A step the installed finops-kg does not offer yet (validate --workspace, assess 
 skipped with a note, as is any step named in --skip; a step that runs past --timeout seconds is
 stopped, and counted at the time it was given. Validation must report exactly --faults results (one per seeded fault); the
 table says when it does not. The report queries are then timed again inside one process, warm,
-as the median of --runs runs: that is the engine's time, without start-up and CSV output. The
+as the median of --runs runs: the time of OxigraphRunner.run (the engine, reading the rows as
+terms and sorting them), without start-up and CSV output. The
 machine's load average is printed with each size, since other work on it slows every step.
 
 Printed: one row per size and step (triples, seconds, peak MB), the end-to-end total per size
@@ -236,13 +237,14 @@ def folder_size(folder: Path) -> int:
 
 
 def time_queries(workspace: Path, plan: str) -> dict:
-    """Time report queries in this process, as the engine runs them on the workspace (rows read,
-    not converted or written): the first run, then the median of the warm runs the plan asks
-    for (plan: NAME:RUNS,...). Also times the label index that a query command once read."""
+    """Time report queries in this process as the query command runs them on the workspace
+    (OxigraphRunner.run: the rows read as terms and sorted, not written): the first run, then the
+    median of the warm runs the plan asks for (plan: NAME:RUNS,...). Also times the label index
+    that a query command once read."""
     from pyoxigraph import NamedNode
 
     from finops_kg.graph.iris import edition_iri
-    from finops_kg.sparql.binding import graphs_read, with_values
+    from finops_kg.sparql.binding import graphs_read
     from finops_kg.sparql.catalogue import find
     from finops_kg.sparql.query import runner_for
 
@@ -253,13 +255,12 @@ def time_queries(workspace: Path, plan: str) -> dict:
     for item in filter(None, plan.split(",")):
         name, runs = item.rsplit(":", 1)
         bindings = {"edition": NamedNode(edition_iri(runner.edition))}
-        text, graphs = with_values(find(name).text, bindings), graphs_read(find(name).text, bindings)
-        # the named graphs the query command reads (see sparql.binding.graphs_read)
-        options = {} if graphs is None else {"named_graphs": [NamedNode(g) for g in graphs]}
+        text = find(name).text
+        graphs = graphs_read(text, bindings)  # the named graphs the query command reads
         times, rows = [], 0
         for _ in range(int(runs) + 1):  # the first run also warms the store's caches
             start = time.perf_counter()
-            rows = sum(1 for _ in runner.store.query(text, **options))
+            rows = len(runner.run(text, bindings, graphs).cells)
             times.append(time.perf_counter() - start)
         result["queries"][name] = {"first": round(times[0], 4),
                                    "median": round(statistics.median(times[1:] or times), 4),

@@ -21,6 +21,7 @@ from finops_kg.release.compiled import oxigraph_dataset
 from finops_kg.sparql.binding import (LabelIndex, bind_parameters, refuse_deep_nesting,
                                       graphs_read, refuse_service, with_values)
 from finops_kg.sparql.catalogue import CatalogueQuery, QueryError, find
+from finops_kg.sparql.ordering import lift_order, sort_rows
 from finops_kg.sparql.results import QueryResult
 
 ENGINES = ("oxigraph", "rdflib")
@@ -152,6 +153,18 @@ class OxigraphRunner:
         graphs given (graphs_read's answer for a catalogue query), or all of them."""
         options = {} if graphs is None else {
             "named_graphs": [pyoxigraph.NamedNode(graph) for graph in graphs]}
+        # Sorting here is faster than Oxigraph's ORDER BY on disk (see sparql.ordering).
+        lifted = lift_order(text)
+        if lifted is not None:
+            result = self._run(lifted.text, bindings, options)
+            kept = [i for i, name in enumerate(result.columns) if name not in lifted.added]
+            ordered = sort_rows(result.columns, result.cells or [], lifted.keys, kept)
+            if ordered is not None:
+                return QueryResult(columns=[result.columns[i] for i in kept], cells=ordered)
+            # values Python does not order as SPARQL does: the engine sorts them
+        return self._run(text, bindings, options)
+
+    def _run(self, text: str, bindings: dict[str, Any], options: dict[str, Any]) -> QueryResult:
         try:
             answer = self.store.query(with_values(text, bindings), **options)
             if is_boolean(answer):
@@ -167,7 +180,7 @@ class OxigraphRunner:
                                to_rdflib(triple.object)))
                 return QueryResult(graph=graph)
             columns = [v.value for v in answer.variables]
-            cells = [tuple(row[i] for i in range(len(columns))) for row in answer]
+            cells = [tuple(row) for row in answer]
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {oxigraph_error_position(str(error))}") from None
         except (OSError, RuntimeError, ValueError) as error:

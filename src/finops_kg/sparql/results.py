@@ -42,6 +42,11 @@ class QueryResult:
             self._rows = [tuple(to_rdflib(term) for term in row) for row in self._cells or []]
         return self._rows
 
+    @property
+    def cells(self) -> list[tuple[Any, ...]] | None:
+        """Return the rows as Oxigraph terms, or None when they came as rdflib terms."""
+        return self._cells if self._rows is None else None
+
     def _terms(self) -> list[tuple[Any, ...]]:
         return self._cells if self._rows is None and self._cells is not None else self.rows
 
