@@ -439,3 +439,27 @@ def test_the_report_from_virtuoso_has_the_local_rows(acme_endpoint, tables, tmp_
         {iri: local_labels.get(iri) for iri in named}
     # The queries are written so that Virtuoso gives the same values: the page is the same too.
     assert (tmp_path / "report" / "index.html").read_bytes() == assessment_report(*tables)
+
+
+def test_report_queries_run_on_daemon_threads_and_a_failure_reaches_the_caller():
+    import threading
+
+    from finops_kg.assess.report import _in_threads
+
+    seen = []
+
+    def work(name):
+        seen.append(threading.current_thread().daemon)
+        return [{"name": name}]
+
+    names = ["a", "b", "c", "d", "e"]
+    assert sorted(_in_threads(work, names, 2)) == [(n, [{"name": n}]) for n in names]
+    assert seen == [True] * 5  # Ctrl-C is not held up by a query still running
+
+    def fails(name):
+        if name == "c":
+            raise ValueError("no such graph")
+        return []
+
+    with pytest.raises(ValueError, match="no such graph"):
+        list(_in_threads(fails, names, 2))
