@@ -24,7 +24,18 @@ def test_a_final_order_by_of_variables_is_lifted():
 def test_a_key_not_projected_becomes_a_column_then_is_dropped():
     lifted = lift_order("SELECT ?a WHERE { ?a ?p ?position } ORDER BY ?position ?a")
     assert lifted.added == ("position",)
-    assert lifted.text.startswith("SELECT ?a ?position WHERE")
+    assert lifted.text == "SELECT ?a ?position WHERE { ?a ?p ?position } "
+    two = lift_order("SELECT ?a WHERE { ?a ?c ?d } ORDER BY ?c ?d ?c")
+    assert two.added == ("c", "d") and two.text.startswith("SELECT ?a ?c ?d WHERE")
+    # a prefix named like a keyword does not end the projection
+    named = lift_order("PREFIX from: <urn:x#>\nSELECT ?a WHERE { ?a from:p ?b } ORDER BY ?b")
+    assert named.text.startswith("PREFIX from: <urn:x#>\nSELECT ?a ?b WHERE")
+
+
+def test_select_star_projects_every_key_already():
+    lifted = lift_order("SELECT * WHERE { ?a ?p ?b } ORDER BY ?b")
+    assert lifted.added == () and lifted.text == "SELECT * WHERE { ?a ?p ?b } "
+    assert lift_order("SELECT DISTINCT * WHERE { ?a ?p ?b } ORDER BY ?b").added == ()
 
 
 def test_an_alias_counts_as_projected_and_its_inner_variables_do_not():
@@ -33,6 +44,11 @@ def test_an_alias_counts_as_projected_and_its_inner_variables_do_not():
     # ?name is only inside an expression: adding it beside one is left to the engine
     assert lift_order("SELECT ?a (STR(?name) AS ?label) WHERE { ?a ?p ?name } ORDER BY ?name") \
         is None
+    nested = lift_order("SELECT (CONCAT(STR(?x), STR(?y)) as ?both) ?z (COUNT(?w) AS ?n) "
+                        "WHERE { ?x ?y ?z } GROUP BY ?x ?y ?z ORDER BY ?both ?z ?n")
+    assert nested is not None and nested.added == ()
+    tight = lift_order("SELECT ?b(STR(?x) AS ?y) WHERE { ?b ?p ?x } ORDER BY ?b ?y")
+    assert tight is not None and tight.added == ()
 
 
 @pytest.mark.parametrize("text", [
@@ -41,6 +57,10 @@ def test_an_alias_counts_as_projected_and_its_inner_variables_do_not():
     "SELECT ?a WHERE { ?a ?p ?b } ORDER BY STR(?a)",             # an expression
     "SELECT ?a WHERE { ?a ?p ?b } ORDER BY ?a + 1",
     "SELECT DISTINCT ?a WHERE { ?a ?p ?b } ORDER BY ?b",         # a column more: more rows
+    "SELECT REDUCED ?a WHERE { ?a ?p ?b } ORDER BY ?b",
+    "SELECT ?a WHERE { ?a ?p ?b } GROUP BY ?a ORDER BY ?b",      # not grouped: refused
+    "SELECT ?a WHERE { { SELECT ?a (MAX(?b) AS ?m) WHERE { ?a ?p ?b } GROUP BY ?a } } ORDER BY ?m",
+    "SELECT ?a WHERE { ?a ?p ?b } ORDER BY ?a VALUES ?a { <urn:a> }",
     "SELECT ?a (COUNT(?b) AS ?n) WHERE { ?a ?p ?b } GROUP BY ?a ORDER BY ?b",
     "SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?p ?b } ORDER BY ?a LIMIT 1 } }",  # inner only
     "SELECT ?a WHERE { ?a ?p ?b }",
@@ -63,7 +83,8 @@ def integer(value: int) -> Literal:
 
 
 def test_numbers_sort_by_value_and_unbound_first():
-    rows = [(integer(10),), (None,), (integer(9),), (Literal("9.5", datatype=NamedNode(XSD + "decimal")),)]
+    rows = [(integer(10),), (None,), (integer(9),),
+            (Literal("9.5", datatype=NamedNode(XSD + "decimal")),)]
     ordered = sort_rows(["n"], rows, [("n", False)])
     assert [row[0] and row[0].value for row in ordered] == [None, "9", "9.5", "10"]
     assert [row[0] and row[0].value for row in sort_rows(["n"], rows, [("n", True)])] == \
@@ -84,6 +105,55 @@ def test_values_of_mixed_or_unknown_kinds_are_left_to_the_engine(values):
     assert sort_rows(["v"], [(v,) for v in values], [("v", False)]) is None
 
 
+def literal(value: str, datatype: str) -> Literal:
+    return Literal(value, datatype=NamedNode(XSD + datatype))
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ([literal("INF", "double"), literal("1.5E2", "double"), literal("-INF", "float"),
+      literal("+INF", "double"), literal(".5", "decimal"), literal("-1E0", "double")],
+     ["-INF", "-1E0", ".5", "1.5E2", "INF", "+INF"]),
+    ([literal("true", "boolean"), literal("false", "boolean")], ["false", "true"]),
+    ([literal("2026-06-30T10:00:00", "dateTime"), literal("2026-06-30T09:59:59", "dateTime")],
+     ["2026-06-30T09:59:59", "2026-06-30T10:00:00"]),
+    ([literal("2026-06-30", "date"), literal("2025-12-31", "date")], ["2025-12-31", "2026-06-30"]),
+    ([Literal("b"), Literal("B"), Literal("a")], ["B", "a", "b"]),          # by code point
+])
+def test_each_kind_sorts_by_value(values, expected):
+    assert [row[0].value for row in sort_rows(["v"], [(v,) for v in values], [("v", False)])] \
+        == expected
+
+
+@pytest.mark.parametrize("value", [
+    literal("1E3", "decimal"),                 # an exponent is no decimal
+    literal("1_0", "double"),                  # Python would read it; XSD does not
+    literal("1", "boolean"),                   # a boolean Python does not read as SPARQL does
+    literal("2026-06-30T10:00:00Z", "dateTime"),
+    literal("2026-06-30", "gYear"),
+])
+def test_a_lexical_form_python_would_misread_is_left_to_the_engine(value):
+    assert sort_rows(["v"], [(value,), (value,)], [("v", False)]) is None
+
+
+def test_unbound_sorts_first_among_every_kind():
+    for value in (literal("1", "integer"), NamedNode("urn:a"), Literal("a"),
+                  literal("true", "boolean")):
+        assert sort_rows(["v"], [(value,), (None,)], [("v", False)]) == [(None,), (value,)]
+
+
+def test_a_syntax_error_is_reported_of_the_query_as_written():
+    from finops_kg.sparql.catalogue import QueryError
+
+    runner = OxigraphRunner(pyoxigraph.Store())
+    text = "SELECT ?a WHERE { ?a ?p ?b FILTER(?a = ) } ORDER BY ?b ?c"
+    with pytest.raises(QueryError) as as_written:
+        runner._run(text, {}, {})
+    with pytest.raises(QueryError) as lifted:  # the lifted text, with ?c added, errs elsewhere
+        runner.run(text, {})
+    assert str(lifted.value) == str(as_written.value) == \
+        "SPARQL syntax error: line 1, column 54: expected ENCODE_FOR_URI"
+
+
 def test_a_key_that_is_no_column_is_left_to_the_engine():
     assert sort_rows(["a"], [(integer(1),)], [("b", False)]) is None
 
@@ -93,8 +163,10 @@ def test_a_key_that_is_no_column_is_left_to_the_engine():
 VALUE = st.one_of(
     st.none(),
     st.integers(-3, 12).map(integer),
-    st.decimals(-3, 12, places=1).map(lambda d: Literal(str(d), datatype=NamedNode(XSD + "decimal"))),
-    st.floats(-3, 12, allow_nan=False).map(lambda f: Literal(repr(f), datatype=NamedNode(XSD + "double"))),
+    st.decimals(-3, 12, places=1).map(
+        lambda d: Literal(str(d), datatype=NamedNode(XSD + "decimal"))),
+    st.floats(-3, 12, allow_nan=False).map(
+        lambda f: Literal(repr(f), datatype=NamedNode(XSD + "double"))),
 )
 TEXT = st.one_of(st.none(), st.text("aAbé_ 1", max_size=3).map(Literal))
 IRI = st.one_of(st.none(), st.sampled_from(["urn:x:a", "urn:x:B", "urn:x:a1", "urn:x:é", "urn:y"])
@@ -131,7 +203,8 @@ def test_python_sorts_rows_as_oxigraph_does(rows, keys):
 
 
 def test_variables_named_like_keywords_are_variables():
-    lifted = lift_order("SELECT ?from ?where ?select WHERE { ?from ?where ?select } ORDER BY ?from ?order")
+    lifted = lift_order(
+        "SELECT ?from ?where ?select WHERE { ?from ?where ?select } ORDER BY ?from ?order")
     assert lifted.keys == (("from", False), ("order", False))
     assert lifted.text.startswith("SELECT ?from ?where ?select ?order WHERE")
 

@@ -780,3 +780,4 @@ def test_n_quads_are_the_bytes_oxigraph_writes_whatever_the_block_read(ws, tmp_p
     out = tmp_path / "mine.nq"
     assert ws.export(out, "nq") == sum(r.triples for r in records)
     assert out.read_bytes() == expected
+    assert not list(tmp_path.glob(".finops-kg-export-*"))  # the dumps went with the export

@@ -156,12 +156,16 @@ class OxigraphRunner:
         # Sorting here is faster than Oxigraph's ORDER BY on disk (see sparql.ordering).
         lifted = lift_order(text)
         if lifted is not None:
-            result = self._run(lifted.text, bindings, options)
-            kept = [i for i, name in enumerate(result.columns) if name not in lifted.added]
-            ordered = sort_rows(result.columns, result.cells or [], lifted.keys, kept)
-            if ordered is not None:
-                return QueryResult(columns=[result.columns[i] for i in kept], cells=ordered)
-            # values Python does not order as SPARQL does: the engine sorts them
+            try:
+                result = self._run(lifted.text, bindings, options)
+            except QueryError:  # reported below, of the query as the user wrote it
+                result = None
+            if result is not None:
+                kept = [i for i, name in enumerate(result.columns) if name not in lifted.added]
+                ordered = sort_rows(result.columns, result.cells or [], lifted.keys, kept)
+                if ordered is not None:
+                    return QueryResult(columns=[result.columns[i] for i in kept], cells=ordered)
+            # an error, or values Python does not order as SPARQL does: the engine sorts them
         return self._run(text, bindings, options)
 
     def _run(self, text: str, bindings: dict[str, Any], options: dict[str, Any]) -> QueryResult:
