@@ -268,3 +268,18 @@ def test_reading_only_the_graphs_a_catalogue_query_names_gives_the_same_rows(nam
     bindings = bind_parameters(entry, arguments, labels)
     narrowed = runner.run(entry.text, bindings, graphs_read(entry.text, bindings))
     assert as_rows(narrowed) == as_rows(runner.run(entry.text, bindings))
+
+
+def test_text_rows_give_lexical_values_one_string_per_term_and_leave_out_unbound():
+    import pyoxigraph
+
+    from finops_kg.sparql.results import QueryResult
+
+    unit = pyoxigraph.NamedNode("urn:unit:a")
+    score = pyoxigraph.Literal("3", datatype=pyoxigraph.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#integer"))
+    rows = QueryResult(columns=["unit", "score"],
+                       cells=[(unit, score), (pyoxigraph.NamedNode("urn:unit:a"), None)]
+                       ).to_text_dicts()
+    assert rows == [{"unit": "urn:unit:a", "score": "3"}, {"unit": "urn:unit:a"}]
+    assert rows[0]["unit"] is rows[1]["unit"]  # equal terms share their text
