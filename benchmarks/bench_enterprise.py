@@ -16,10 +16,10 @@ ru_maxrss from wait4, its own descendants included):
 
 A step the installed finops-kg does not offer yet (validate --workspace, assess report) is
 skipped with a note, as is any step named in --skip; a step that runs past --timeout seconds is
-stopped, and counted at the time it was given. Validation must report exactly --faults results (one per seeded fault); the
-table says when it does not. The report queries are then timed again inside one process, warm,
-as the median of --runs runs: the time of OxigraphRunner.run (the engine, reading the rows as
-terms and sorting them), without start-up and CSV output. The
+stopped, and counted at the time it was given. Validation must report exactly --faults results
+(one per seeded fault); the table says when it does not. The report queries are then timed again
+inside one process, warm, as the median of --runs runs: the time of OxigraphRunner.run (the
+engine, reading the rows as terms and sorting them), without start-up and CSV output. The
 machine's load average is printed with each size, since other work on it slows every step.
 
 Printed: one row per size and step (triples, seconds, peak MB), the end-to-end total per size

@@ -222,3 +222,19 @@ def test_the_columns_kept_are_the_ones_asked_for_in_their_order():
         [(NamedNode("urn:a"),), (NamedNode("urn:b"),)]
     assert sort_rows(["n", "i"], rows, [("i", True)], keep=[1, 0]) == \
         [(NamedNode("urn:b"), integer(2)), (NamedNode("urn:a"), integer(1))]
+
+
+def test_a_failure_while_the_query_runs_is_not_run_again(monkeypatch):
+    from finops_kg.sparql.catalogue import QueryError
+
+    runner = OxigraphRunner(pyoxigraph.Store())
+    runs = []
+
+    def failing(text, bindings, options):
+        runs.append(text)
+        raise QueryError("the query failed: out of memory")
+
+    monkeypatch.setattr(runner, "_run", failing)
+    with pytest.raises(QueryError, match="out of memory"):
+        runner.run("SELECT ?a WHERE { ?a ?p ?b } ORDER BY ?b", {})
+    assert len(runs) == 1  # a syntax error alone is parsed again, to name its place as written

@@ -135,6 +135,11 @@ class Runner(Protocol):
         reads only the named graphs given."""
 
 
+class _SyntaxError(QueryError):
+    """A query Oxigraph cannot parse: found at once, so parsing the query again costs nothing,
+    where a failure while it runs is not retried."""
+
+
 class OxigraphRunner:
     """Runs queries on a pyoxigraph Store; rows stay Oxigraph terms until read as rdflib ones."""
 
@@ -158,7 +163,7 @@ class OxigraphRunner:
         if lifted is not None:
             try:
                 result = self._run(lifted.text, bindings, options)
-            except QueryError:  # reported below, of the query as the user wrote it
+            except _SyntaxError:  # reported below, of the query as the user wrote it
                 result = None
             if result is not None:
                 kept = [i for i, name in enumerate(result.columns) if name not in lifted.added]
@@ -186,7 +191,8 @@ class OxigraphRunner:
             columns = [v.value for v in answer.variables]
             cells = [tuple(row) for row in answer]
         except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {oxigraph_error_position(str(error))}") from None
+            raise _SyntaxError(f"SPARQL syntax error: {oxigraph_error_position(str(error))}") \
+                from None
         except (OSError, RuntimeError, ValueError) as error:
             # Results stream lazily: a failing SERVICE call or a type error surfaces while
             # iterating, so the rows are read inside this block.
