@@ -61,6 +61,24 @@ def test_the_folder_is_swapped_whole_and_nothing_is_left_beside_it(tmp_path):
     assert all((dist / name).stat().st_mode & 0o777 == 0o644 for name in NEW)
 
 
+def test_a_file_given_in_pieces_is_written_whole_and_one_that_fails_leaves_the_old_folder(
+        tmp_path):
+    dist = made(tmp_path / "dist", OLD)
+    pieces = {"finops-kg.ttl": (part for part in (b"new ", b"", b"turtle\n")), "finops-kg.nt": []}
+    swap.replace_folder(dist, pieces, is_release_file)
+    assert contents(dist) == {"finops-kg.ttl": b"new turtle\n", "finops-kg.nt": b""}
+
+    def failing():
+        yield b"half a page"
+        raise KeyError("a row without its unit")
+
+    with pytest.raises(KeyError):
+        swap.replace_folder(dist, {"finops-kg.ttl": b"next\n", "finops-kg.nt": failing()},
+                            is_release_file)
+    assert contents(dist) == {"finops-kg.ttl": b"new turtle\n", "finops-kg.nt": b""}
+    assert beside(dist) == []
+
+
 def test_on_linux_the_swap_is_one_exchange_with_no_plain_rename(tmp_path, monkeypatch):
     assert swap._renameat2() is not None or not sys.platform.startswith("linux")
     dist = made(tmp_path / "dist", OLD)

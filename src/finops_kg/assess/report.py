@@ -11,13 +11,13 @@ from pathlib import Path
 import pyoxigraph
 
 from finops_kg.graph import resources
-from finops_kg.graph.folder import check_replaceable, replace_folder
+from finops_kg.graph.folder import Content, check_replaceable, replace_folder
 from finops_kg.graph.iris import DEFAULT_EDITION, edition_iri
 from finops_kg.graph.rq import read_query_file
 from finops_kg.sparql.binding import graphs_read
 from finops_kg.sparql.catalogue import find
 from finops_kg.sparql.query import OxigraphRunner, Runner
-from finops_kg.views.report import REPORT_QUERIES, assessment_report
+from finops_kg.views.report import REPORT_QUERIES, report_chunks
 
 Table = list[dict[str, str]]
 REPORT_FILES = ("index.html",)  # what a report folder holds, and so what may be replaced
@@ -97,11 +97,11 @@ def write_report(runner: Runner, out_dir: str | Path, edition: str | None = None
     """Write the report of the runner's assessments into out_dir/index.html and return its path."""
     check_replaceable(out_dir, _is_report_file, MAKER)  # refuse before the queries run
     tables, labels = report_tables(runner, edition, progress)
-    folder = write_folder(out_dir, {"index.html": assessment_report(tables, labels)})
+    folder = write_folder(out_dir, {"index.html": report_chunks(tables, labels)})
     return folder / "index.html"
 
 
-def write_folder(out_dir: str | Path, files: Mapping[str, bytes]) -> Path:
+def write_folder(out_dir: str | Path, files: Mapping[str, Content]) -> Path:
     """Make out_dir hold exactly the files, the folder replaced whole (graph.folder); return it.
 
     An out_dir that exists must be empty or hold only a report's files: a reader sees the old

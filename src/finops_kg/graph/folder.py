@@ -7,7 +7,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +20,7 @@ NEW = "finops-kg-new"
 OLD = "finops-kg-old"
 
 Owned = Callable[[str], bool]  # True for a file name the command makes (or leaves when killed)
+Content = bytes | Iterable[bytes]  # a file's bytes, or its pieces in order, made as they are written
 
 
 def sibling_pattern(folder: Path) -> re.Pattern[str]:
@@ -41,7 +42,7 @@ def check_replaceable(folder: str | Path, owned: Owned, maker: str = "this comma
         _refuse_foreign(folder, real, owned, maker)
 
 
-def replace_folder(folder: str | Path, files: dict[str, bytes], owned: Owned,
+def replace_folder(folder: str | Path, files: Mapping[str, Content], owned: Owned,
                    maker: str = "this command") -> list[Path]:
     """Make folder hold exactly files: write them into a hidden sibling, then swap the two.
 
@@ -151,13 +152,16 @@ def _refuse_foreign(folder: Path, real: Path, owned: Owned, maker: str) -> None:
                           "replaced whole, so move them out or give --out another folder")
 
 
-def _fill(folder: Path, staging: Path, files: dict[str, bytes], real: Path) -> None:
+def _fill(folder: Path, staging: Path, files: Mapping[str, Content], real: Path) -> None:
     name = ""
     try:
         for name, data in files.items():
             path = staging / name
             with open(path, "xb") as stream:
-                stream.write(data)
+                if isinstance(data, bytes):
+                    stream.write(data)
+                else:
+                    stream.writelines(data)
             os.chmod(path, 0o644)
         if real.is_dir():
             os.chmod(staging, real.stat().st_mode & 0o7777)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from finops_kg.views.style import DARK, LENS_COLOURS, NEUTRAL, SCORE_COLOURS, text_colour
 
@@ -25,45 +25,59 @@ Rows = Sequence[Mapping[str, str]]
 def assessment_report(tables: Mapping[str, Rows], labels: Mapping[str, str],
                       title: str = "FinOps assessment report") -> bytes:
     """Return the report page for the rows of REPORT_QUERIES, with labels for their IRIs."""
+    return b"".join(report_chunks(tables, labels, title))
+
+
+def report_chunks(tables: Mapping[str, Rows], labels: Mapping[str, str],
+                  title: str = "FinOps assessment report") -> Iterator[bytes]:
+    """Yield the bytes of the report page one chart at a time.
+
+    A page for 14,000 teams is half a gigabyte; joined in memory, its pieces, the joined text and
+    its UTF-8 bytes took about six times that. Written as it is made, it takes one chart's.
+    """
     namer = _Namer(labels)
     latest = _latest_lens_scores(tables["lens-scores"])
-    units = sorted({row["unit"] for row in tables["lens-scores"]}, key=namer)
-    sections = [
+    units = [unit for unit in sorted({row["unit"] for row in tables["lens-scores"]}, key=namer)
+             if unit in latest]
+    sections: list[tuple[str, str, str, Callable[[], Iterable[str]]]] = [
         ("Scores by capability and lens", "lens-scores",
          "The latest score (0 to 4) of each lens, per unit.",
-         [_heatmap(unit, latest[unit], namer) for unit in units if unit in latest]),
+         lambda: (_heatmap(unit, latest[unit], namer) for unit in units)),
         ("Totals by unit and capability", "assessment-heatmap",
          "The total of the five lenses (0 to 20) of each unit's latest assessment.",
-         [_totals_grid(tables["assessment-heatmap"], namer)]),
+         lambda: [_totals_grid(tables["assessment-heatmap"], namer)]),
         ("Lens make-up of each capability", "lens-scores",
          "Each bar is one capability's total, split by lens.",
-         [_stacked_bars(unit, latest[unit], namer) for unit in units if unit in latest]),
+         lambda: (_stacked_bars(unit, latest[unit], namer) for unit in units)),
         ("Progress to target", "progress-to-target",
          "Weighted progress towards the target score; the formula is inferred from the "
          "Foundation's example table (see the query's description).",
-         [_progress_bars(tables["progress-to-target"], namer)]),
+         lambda: [_progress_bars(tables["progress-to-target"], namer)]),
         ("Lens profile of each unit", "weakest-lenses",
          "The average score of each lens over the unit's capabilities; weakest lenses in bold.",
-         [_radar(unit, rows, namer) for unit, rows in
-          _group(tables["weakest-lenses"], "unit", namer)]),
+         lambda: (_radar(unit, rows, namer) for unit, rows in
+                  _group(tables["weakest-lenses"], "unit", namer))),
         ("Change since the previous assessment", "score-trend",
          "Change of each lens and of the total since the same unit's previous assessment.",
-         [_change_grid(tables["score-trend"], namer)]),
+         lambda: [_change_grid(tables["score-trend"], namer)]),
         ("Roll-up through the organisation", "org-rollup",
          "Totals of each unit and every unit below it.",
-         [_rollup_table(tables["org-rollup"], namer)]),
+         lambda: [_rollup_table(tables["org-rollup"], namer)]),
         ("Who should act", "who-should-act",
          "For each unit's weakest capabilities: the personas that act in them, the unit's roles "
          "mapped to those personas and the people in those roles.",
-         [_who_table(tables["who-should-act"], namer)]),
+         lambda: [_who_table(tables["who-should-act"], namer)]),
     ]
-    body = "\n".join(
-        f'<section id="{query}-{index}"><h2>{_e(heading)}</h2><p class="note">{_e(note)} '
-        f'<span class="source">Query: <code>{query}</code></span></p>\n' + "\n".join(parts)
-        + "</section>"
-        for index, (heading, query, note, parts) in enumerate(sections))
-    page = _PAGE.format(title=_e(title), style=_STYLE, body=body)
-    return page.encode("utf-8")
+    head, tail = _PAGE.split("{body}")
+    yield head.format(title=_e(title), style=_STYLE).encode("utf-8")
+    for index, (heading, query, note, parts) in enumerate(sections):
+        yield (("\n" if index else "") + f'<section id="{query}-{index}"><h2>{_e(heading)}</h2>'
+               f'<p class="note">{_e(note)} <span class="source">Query: <code>{query}</code>'
+               "</span></p>\n").encode("utf-8")
+        for number, part in enumerate(parts()):
+            yield (("\n" if number else "") + part).encode("utf-8")
+        yield b"</section>"
+    yield tail.encode("utf-8")
 
 
 class _Namer:
