@@ -1,9 +1,10 @@
-"""The assessment report: every mark is a row of its query; one offline page, tried in Chromium;
-the same from a workspace, from --data files and from a Virtuoso endpoint."""
+"""The assessment report: every mark is a row of its query; an index and a page per unit, offline,
+tried in Chromium; the same from a workspace, from --data files and from a Virtuoso endpoint."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -16,7 +17,7 @@ from finops_kg.assess.report import report_tables, write_folder, write_report
 from finops_kg.graph import folder as swap
 from finops_kg.release.compiled import oxigraph_dataset
 from finops_kg.sparql.query import OxigraphRunner, runner_for
-from finops_kg.views.report import LENSES, REPORT_QUERIES, assessment_report
+from finops_kg.views.report import INDEX, LENSES, REPORT_QUERIES, report_pages, unit_page_names
 
 ACME = Path(__file__).parent.parent / "data" / "examples" / "acme"
 ACME_FILES = [ACME / name for name in ("assessments.ttl", "organization.ttl", "roles.ttl",
@@ -46,9 +47,23 @@ def tables(acme_runner):
     return report_tables(acme_runner, "2026")
 
 
+def pages_of(tables, labels) -> dict[str, bytes]:
+    return {name: b"".join(chunks) for name, chunks in report_pages(tables, labels).items()}
+
+
+def folder_of(path: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in path.iterdir()}
+
+
 @pytest.fixture(scope="module")
-def page(tables) -> str:
-    return assessment_report(*tables).decode("utf-8")
+def pages(tables) -> dict[str, bytes]:
+    return pages_of(*tables)
+
+
+@pytest.fixture(scope="module")
+def page(pages) -> str:
+    """Every page of the report, one after another."""
+    return b"".join(pages.values()).decode("utf-8")
 
 
 def marks_of(page: str, query: str) -> list[dict[str, str]]:
@@ -111,11 +126,48 @@ def test_the_change_grid_shows_every_lens_and_total_change(tables, page):
     assert shown == expected
 
 
-def test_the_same_data_gives_the_same_bytes_and_the_file_is_written(acme_runner, tables,
-                                                                      tmp_path):
-    path = write_report(acme_runner, tmp_path / "report", "2026")
-    assert path == tmp_path / "report" / "index.html"
-    assert path.read_bytes() == assessment_report(*tables)
+def test_the_same_data_gives_the_same_bytes_and_the_files_are_written(acme_runner, pages,
+                                                                       tmp_path):
+    paths = write_report(acme_runner, tmp_path / "report", "2026")
+    assert paths[0] == tmp_path / "report" / INDEX
+    assert folder_of(tmp_path / "report") == pages == pages_of(*report_tables(acme_runner, "2026"))
+    assert sorted(pages) == [INDEX, "unit-cloud-platform.html", "unit-data-science.html",
+                             "unit-finance.html"]
+
+
+def test_the_index_links_every_unit_with_rows_to_its_page_and_each_page_back(tables, pages):
+    rows, labels = tables
+    units = set().union(*({row["unit"] for row in rows[name]} for name in REPORT_QUERIES
+                          if name not in ("assessment-heatmap", "org-rollup")))
+    files = unit_page_names(units)
+    index = pages[INDEX].decode()
+    for unit in units:
+        assert f'<a href="{files[unit]}">{labels[unit]}</a>' in index
+        unit_page = pages[files[unit]].decode()
+        assert f"<title>{labels[unit]}: FinOps assessment report</title>" in unit_page
+        assert '<a href="index.html">' in unit_page
+        # a unit's page shows that unit's rows and no other's
+        assert {mark["unit"] for mark in marks_of(unit_page, "lens-scores")} == {unit}
+        assert {mark["unit"] for mark in marks_of(unit_page, "who-should-act")} <= {unit}
+    # a unit above the teams, in the roll-up, has no page and so no link
+    assert "Acme Corporation</a>" not in index and "<td>Acme Corporation</td>" in index
+
+
+@pytest.mark.parametrize("units, expected", [
+    (["https://a.example/unit/finance"], ["unit-finance.html"]),
+    (["https://a.example/unit/", "https://a.example/unit#x y"], ["unit-unit.html", "unit-x-y.html"]),
+    (["https://a.example/é", "https://a.example/..."], ["unit-unit.html", "unit-unit.html"]),
+    (["https://a.example/unit/Ops", "https://b.example/unit/ops"], None),
+])
+def test_unit_pages_have_safe_names_and_never_share_one(units, expected):
+    names = unit_page_names(units)
+    assert all(re.fullmatch(r"unit-[A-Za-z0-9._-]+\.html", name) for name in names.values())
+    if expected is not None and len(set(expected)) == len(expected):
+        assert [names[unit] for unit in units] == expected
+    else:  # the same name, or one that differs only in case: each gets its IRI's hash
+        assert len({name.lower() for name in names.values()}) == len(units)
+        assert all(re.fullmatch(r"unit-[a-zA-Z0-9._-]+-[0-9a-f]{10}\.html", name)
+                   for name in names.values())
 
 
 def test_labels_and_values_are_escaped():
@@ -123,41 +175,54 @@ def test_labels_and_values_are_escaped():
     tables = {name: [] for name in REPORT_QUERIES}
     tables["assessment-heatmap"] = [{"unit": unit, "capability": "https://example.org/c",
                                      "date": "2026-01-01", "total": "7", "percent": "35.0"}]
-    page = assessment_report(tables, {unit: '<script>alert("x")</script>'}).decode()
+    page = b"".join(pages_of(tables, {unit: '<script>alert("x")</script>'}).values()).decode()
     assert "<script>" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert 'data-unit="https://example.org/u/&lt;x&gt;"' in page
 
 
-def test_no_assessments_give_a_page_that_says_so():
-    page = assessment_report({name: [] for name in REPORT_QUERIES}, {}).decode()
-    assert page.count("No rows: the query found nothing") == 5
+def test_no_assessments_give_an_index_that_says_so():
+    pages = pages_of({name: [] for name in REPORT_QUERIES}, {})
+    assert list(pages) == [INDEX]
+    page = pages[INDEX].decode()
+    assert "No unit has a lens-scored assessment" in page
+    assert page.count("No rows: the query found nothing") == 2
     assert "CC BY 4.0" in page
 
 
-def test_the_page_opens_offline_in_chromium_and_draws_every_chart(browser, page, tables,
-                                                                    tmp_path):
-    path = tmp_path / "index.html"
-    path.write_text(page, encoding="utf-8")
+def test_the_pages_open_offline_in_chromium_and_draw_every_chart(browser, pages, tables,
+                                                                     tmp_path):
+    for name, data in pages.items():
+        (tmp_path / name).write_bytes(data)
     context = browser.new_context()
     opened = context.new_page()
     errors, requests = [], []
     opened.on("pageerror", lambda error: errors.append(str(error)))
     opened.on("console", lambda message: message.type == "error" and errors.append(message.text))
     opened.on("request", lambda request: requests.append(request.url))
-    opened.goto(path.as_uri())
-    counts = opened.evaluate("""() => ({
-        charts: document.querySelectorAll('svg.chart').length,
-        drawn: [...document.querySelectorAll('svg')].filter(s => s.getBBox().width > 0).length,
-        progress: document.querySelectorAll('[data-query="progress-to-target"]').length,
-        cells: [...document.querySelectorAll('g[data-query="lens-scores"] text')]
-               .map(t => t.textContent)})""")
+    counts = {"charts": 0, "drawn": 0, "progress": 0, "cells": []}
+    uris = [(tmp_path / INDEX).as_uri()]
+    for uri in uris:  # the index, then each page it links to
+        opened.goto(uri)
+        if len(uris) == 1:
+            uris += opened.evaluate("() => [...document.querySelectorAll('ul.units a')]"
+                                    ".map(a => a.href)")
+        seen = opened.evaluate("""() => ({
+            charts: document.querySelectorAll('svg.chart').length,
+            drawn: [...document.querySelectorAll('svg')].filter(s => s.getBBox().width > 0).length,
+            progress: document.querySelectorAll('[data-query="progress-to-target"]').length,
+            cells: [...document.querySelectorAll('g[data-query="lens-scores"] text')]
+                   .map(t => t.textContent)})""")
+        for key, value in seen.items():
+            counts[key] += value
     context.close()
     rows, _ = tables
     units = {row["unit"] for row in rows["lens-scores"]}
-    assert errors == [] and requests == [path.as_uri()]
-    # A heatmap, bars and a radar per unit; the totals grid and the progress bars once.
-    assert counts["charts"] == counts["drawn"] == 3 * len(units) + 2
+    assert errors == []
+    assert sorted(requests) == sorted(p.as_uri() for p in tmp_path.iterdir())  # every page, once
+    with_progress = {row["unit"] for row in rows["progress-to-target"]}
+    # A heatmap, bars and a radar per unit, progress bars per unit that has them; the totals once.
+    assert counts["charts"] == counts["drawn"] == 3 * len(units) + len(with_progress) + 1
     assert counts["progress"] == len(rows["progress-to-target"])
     assert sorted(counts["cells"]) == sorted(r["score"] for r in latest(rows["lens-scores"]))
 
@@ -192,17 +257,16 @@ def acme_workspace(tmp_path_factory):
     return path
 
 
-def test_a_workspace_and_the_same_data_files_give_the_same_page(acme_workspace, tables,
-                                                                tmp_path):
+def test_a_workspace_and_the_same_data_files_give_the_same_pages(acme_workspace, pages,
+                                                                 tmp_path):
     from_workspace = cli("assess", "report", "--workspace", acme_workspace,
                          "--out", tmp_path / "ws-report")
     from_files = cli("assess", "report", *data_options(), "--out", tmp_path / "data-report")
     assert from_workspace.returncode == 0, from_workspace.stderr
     assert from_files.returncode == 0, from_files.stderr
-    assert from_workspace.stderr.startswith(f"wrote {tmp_path / 'ws-report' / 'index.html'} (")
-    page = (tmp_path / "ws-report" / "index.html").read_bytes()
-    assert page == (tmp_path / "data-report" / "index.html").read_bytes()
-    assert page == assessment_report(*tables)
+    assert from_workspace.stderr.startswith(
+        f"wrote {tmp_path / 'ws-report' / 'index.html'} and 3 unit pages beside it (")
+    assert folder_of(tmp_path / "ws-report") == folder_of(tmp_path / "data-report") == pages
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data-report", "ws-report"]
 
 
@@ -216,14 +280,17 @@ def test_a_report_replaces_the_last_whole_and_a_failed_one_leaves_it(acme_worksp
     out = tmp_path / "report"
     out.mkdir()
     (out / "index.html").write_text("the last report")
+    (out / "unit-gone.html").write_text("a team since merged into another")
     failed = cli("assess", "report", "--endpoint", "http://127.0.0.1:9/sparql", "--out", out)
     assert_one_line_error(failed, 3, "http://127.0.0.1:9/sparql: unreachable")
-    assert (out / "index.html").read_text() == "the last report"
+    assert folder_of(out) == {"index.html": b"the last report",
+                              "unit-gone.html": b"a team since merged into another"}
     done = cli("assess", "report", "--workspace", acme_workspace, "--out", out)
     assert done.returncode == 0, done.stderr
     assert (out / "index.html").read_bytes().startswith(b"<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no temporary folder left
-    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [  # the page of a unit now gone goes too
+        "index.html", "unit-cloud-platform.html", "unit-data-science.html", "unit-finance.html"]
 
 
 @pytest.mark.parametrize("arguments, expected", [
@@ -282,7 +349,7 @@ def test_a_link_to_an_earlier_report_is_followed_and_stays(tmp_path):
     (target / "index.html").write_text("the last report")
     link = tmp_path / "report"
     link.symlink_to(target, target_is_directory=True)
-    assert write_folder(link, {"index.html": b"the new report"}) == link
+    assert write_folder(link, {"index.html": b"the new report"}) == [link / "index.html"]
     assert link.is_symlink() and link.resolve() == target
     assert [p.name for p in target.iterdir()] == ["index.html"]
     assert (target / "index.html").read_bytes() == b"the new report"
@@ -308,7 +375,7 @@ def test_a_report_killed_mid_swap_is_put_back_then_replaced(tmp_path):
         write_report(Gone(), out, "2026")  # the next run puts the last report back first
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
     assert {p.name: p.read_text() for p in out.iterdir()} == {"index.html": "the last report"}
-    assert write_folder(out, {"index.html": b"the new report"}) == out
+    assert write_folder(out, {"index.html": b"the new report"}) == [out / "index.html"]
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == {"index.html": b"the new report"}
 
@@ -370,8 +437,8 @@ def test_every_line_of_the_walkthrough_works_and_gives_the_examples_report(walke
     assert template["Assessment"]["B2"].value == "Cloud Platform team"
     imports = next(r for line, r in results.items() if "assess import" in line)
     assert imports.stderr.count("loaded ") == 6  # three teams, two quarters
-    # The six filled sheets hold the assessments of assessments.ttl: the report is the same page.
-    assert (folder / "acme-report" / "index.html").read_bytes() == assessment_report(*tables)
+    # The six filled sheets hold the assessments of assessments.ttl: the report is the same.
+    assert folder_of(folder / "acme-report") == pages_of(*tables)
     who = next(r for line, r in results.items() if "who-should-act" in line).stdout
     expected = list(csv.DictReader(Path(__file__).parent.joinpath(
         "data", "expected", "queries", "who-should-act.csv").open(encoding="utf-8")))
@@ -437,8 +504,8 @@ def test_the_report_from_virtuoso_has_the_local_rows(acme_endpoint, tables, tmp_
              if row[column].startswith("http")}
     assert {iri: remote_labels.get(iri) for iri in named} == \
         {iri: local_labels.get(iri) for iri in named}
-    # The queries are written so that Virtuoso gives the same values: the page is the same too.
-    assert (tmp_path / "report" / "index.html").read_bytes() == assessment_report(*tables)
+    # The queries are written so that Virtuoso gives the same values: the pages are the same too.
+    assert folder_of(tmp_path / "report") == pages_of(*tables)
 
 
 def test_report_queries_run_on_daemon_threads_and_a_failure_reaches_the_caller():

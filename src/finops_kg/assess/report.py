@@ -17,10 +17,9 @@ from finops_kg.graph.rq import read_query_file
 from finops_kg.sparql.binding import graphs_read
 from finops_kg.sparql.catalogue import find
 from finops_kg.sparql.query import OxigraphRunner, Runner
-from finops_kg.views.report import REPORT_QUERIES, report_chunks
+from finops_kg.views.report import INDEX, REPORT_QUERIES, UNIT_PAGE, report_pages
 
 Table = list[dict[str, str]]
-REPORT_FILES = ("index.html",)  # what a report folder holds, and so what may be replaced
 MAKER = "the report"  # who makes them, as a refusal of other files says
 
 
@@ -93,23 +92,23 @@ def _in_threads(work: Callable[[str], Table], names: list[str],
 
 
 def write_report(runner: Runner, out_dir: str | Path, edition: str | None = None,
-                 progress: Callable[[str], None] | None = None) -> Path:
-    """Write the report of the runner's assessments into out_dir/index.html and return its path."""
+                 progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write the report of the runner's assessments into out_dir, the index first, and return
+    the paths of its pages."""
     check_replaceable(out_dir, _is_report_file, MAKER)  # refuse before the queries run
     tables, labels = report_tables(runner, edition, progress)
-    folder = write_folder(out_dir, {"index.html": report_chunks(tables, labels)})
-    return folder / "index.html"
+    return write_folder(out_dir, report_pages(tables, labels))
 
 
-def write_folder(out_dir: str | Path, files: Mapping[str, Content]) -> Path:
-    """Make out_dir hold exactly the files, the folder replaced whole (graph.folder); return it.
+def write_folder(out_dir: str | Path, files: Mapping[str, Content]) -> list[Path]:
+    """Make out_dir hold exactly the files, the folder replaced whole (graph.folder); return
+    their paths.
 
     An out_dir that exists must be empty or hold only a report's files: a reader sees the old
     report or the new one, never a part of either, and a kill leaves one of the two.
     """
-    replace_folder(out_dir, dict(files), _is_report_file, MAKER)
-    return Path(out_dir)
+    return replace_folder(out_dir, files, _is_report_file, MAKER)
 
 
 def _is_report_file(name: str) -> bool:
-    return name in REPORT_FILES
+    return name == INDEX or UNIT_PAGE.fullmatch(name) is not None

@@ -268,7 +268,7 @@ def run_org(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """Run the report's queries on the workspace, the data or the endpoint and write the page."""
+    """Run the report's queries on the workspace, the data or the endpoint and write the pages."""
     import time
 
     from finops_kg.assess.report import write_report
@@ -293,8 +293,12 @@ def run_report(args: argparse.Namespace) -> int:
 
     runner = runner_for(endpoint=args.endpoint, data=args.data, edition=args.edition,
                         workspace=workspace)
-    page = write_report(runner, args.out, args.edition, progress)
-    print(f"wrote {page} ({page.stat().st_size} bytes); open it in a browser", file=sys.stderr)
+    pages = write_report(runner, args.out, args.edition, progress)
+    size = sum(page.stat().st_size for page in pages)
+    others = len(pages) - 1
+    print(f"wrote {pages[0]} and {others} unit page{'' if others == 1 else 's'} beside it "
+          f"({size} bytes); "
+          "open it in a browser", file=sys.stderr)
     return EXIT_OK
 
 

@@ -1,14 +1,20 @@
-"""The assessment report: one offline HTML page of SVG charts, drawn from catalogue query rows.
+"""The assessment report: offline HTML pages of SVG charts, drawn from catalogue query rows.
 
-Every number on the page is a value of a row of one of REPORT_QUERIES, and each mark carries its
+The index shows every unit's totals and the roll-up through the organisation, and links to one
+page per unit with its lens scores, progress, lens profile, changes and who should act. A page
+per unit keeps each page small enough for a browser at 14,000 teams, where one page was 500 MB.
+
+Every number on a page is a value of a row of one of REPORT_QUERIES, and each mark carries its
 row in data- attributes (data-query, data-unit, data-capability, data-lens, data-value), so a test
-can check the page against the queries, and a reader can trace a bar to the query that gave it.
+can check the pages against the queries, and a reader can trace a bar to the query that gave it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -18,58 +24,92 @@ REPORT_QUERIES = ("lens-scores", "assessment-heatmap", "progress-to-target", "sc
                   "weakest-lenses", "org-rollup", "who-should-act")
 LENSES = ("knowledge", "process", "metrics", "adoption", "automation")
 LENS_IRI = "https://w3id.org/finops-kg/id/assessment-lens/"
+INDEX = "index.html"
+UNIT_PAGE = re.compile(r"unit-[A-Za-z0-9._-]+\.html")  # the name of every unit's page
+TITLE = "FinOps assessment report"
+_PER_UNIT = ("progress-to-target", "weakest-lenses", "score-trend", "who-should-act")
 
 Rows = Sequence[Mapping[str, str]]
+Section = tuple[str, str, str, Callable[[], Iterable[str]]]  # heading, query, note, its charts
 
 
-def assessment_report(tables: Mapping[str, Rows], labels: Mapping[str, str],
-                      title: str = "FinOps assessment report") -> bytes:
-    """Return the report page for the rows of REPORT_QUERIES, with labels for their IRIs."""
-    return b"".join(report_chunks(tables, labels, title))
+def report_pages(tables: Mapping[str, Rows], labels: Mapping[str, str],
+                 title: str = TITLE) -> dict[str, Iterator[bytes]]:
+    """Return the report's pages for the rows of REPORT_QUERIES, with labels for their IRIs:
+    file name -> the page's bytes, made one chart at a time as they are written.
 
-
-def report_chunks(tables: Mapping[str, Rows], labels: Mapping[str, str],
-                  title: str = "FinOps assessment report") -> Iterator[bytes]:
-    """Yield the bytes of the report page one chart at a time.
-
-    A page for 14,000 teams is half a gigabyte; joined in memory, its pieces, the joined text and
-    its UTF-8 bytes took about six times that. Written as it is made, it takes one chart's.
+    Made as they are written, the pages take one chart's memory: joined in memory, the pieces of
+    a 500 MB page, the joined text and its UTF-8 bytes took about six times the page.
     """
     namer = _Namer(labels)
     latest = _latest_lens_scores(tables["lens-scores"])
-    units = [unit for unit in sorted({row["unit"] for row in tables["lens-scores"]}, key=namer)
-             if unit in latest]
-    sections: list[tuple[str, str, str, Callable[[], Iterable[str]]]] = [
-        ("Scores by capability and lens", "lens-scores",
-         "The latest score (0 to 4) of each lens, per unit.",
-         lambda: (_heatmap(unit, latest[unit], namer) for unit in units)),
+    per_unit = {name: _by_unit(tables[name]) for name in _PER_UNIT}
+    units = sorted(set(latest).union(*per_unit.values()), key=namer)
+    files = unit_page_names(units)
+    index: list[Section] = [
+        ("Units", "lens-scores", "Each unit's own page shows its charts.",
+         lambda: [_unit_links(units, files, namer)]),
         ("Totals by unit and capability", "assessment-heatmap",
          "The total of the five lenses (0 to 20) of each unit's latest assessment.",
-         lambda: [_totals_grid(tables["assessment-heatmap"], namer)]),
+         lambda: [_totals_grid(tables["assessment-heatmap"], namer, files)]),
+        ("Roll-up through the organisation", "org-rollup",
+         "Totals of each unit and every unit below it.",
+         lambda: [_rollup_table(tables["org-rollup"], namer, files)]),
+    ]
+    pages = {INDEX: _page(title, "", index)}
+    for unit in units:
+        pages[files[unit]] = _page(f"{namer(unit)}: {title}", _back_link(title),
+                                   _unit_sections(unit, latest.get(unit, {}), per_unit, namer))
+    return pages
+
+
+def unit_page_names(units: Iterable[str]) -> dict[str, str]:
+    """Return the file name of each unit's page: its IRI's last segment, made safe, with a hash
+    of the IRI where two units would share a name."""
+    named = {unit: re.sub(r"[^A-Za-z0-9._-]+", "-", _last_segment(unit)).strip(".-") or "unit"
+             for unit in units}
+    counts: dict[str, int] = defaultdict(int)
+    for name in named.values():
+        counts[name.lower()] += 1  # apart on a file system that ignores case
+    return {unit: f"unit-{name}.html" if counts[name.lower()] == 1 else
+            f"unit-{name}-{hashlib.sha256(unit.encode()).hexdigest()[:10]}.html"
+            for unit, name in named.items()}
+
+
+def _unit_sections(unit: str, latest: dict[str, dict[str, int]],
+                   per_unit: Mapping[str, Mapping[str, list[Mapping[str, str]]]],
+                   namer: _Namer) -> list[Section]:
+    def rows(query: str) -> list[Mapping[str, str]]:
+        return per_unit[query].get(unit, [])
+
+    return [
+        ("Scores by capability and lens", "lens-scores",
+         "The latest score (0 to 4) of each lens.",
+         lambda: [_heatmap(unit, latest, namer) if latest else _empty()]),
         ("Lens make-up of each capability", "lens-scores",
          "Each bar is one capability's total, split by lens.",
-         lambda: (_stacked_bars(unit, latest[unit], namer) for unit in units)),
+         lambda: [_stacked_bars(unit, latest, namer)] if latest else []),
         ("Progress to target", "progress-to-target",
          "Weighted progress towards the target score; the formula is inferred from the "
          "Foundation's example table (see the query's description).",
-         lambda: [_progress_bars(tables["progress-to-target"], namer)]),
-        ("Lens profile of each unit", "weakest-lenses",
+         lambda: [_progress_bars(rows("progress-to-target"), namer)]),
+        ("Lens profile", "weakest-lenses",
          "The average score of each lens over the unit's capabilities; weakest lenses in bold.",
-         lambda: (_radar(unit, rows, namer) for unit, rows in
-                  _group(tables["weakest-lenses"], "unit", namer))),
+         lambda: [_radar(unit, rows("weakest-lenses"), namer)] if rows("weakest-lenses")
+         else [_empty()]),
         ("Change since the previous assessment", "score-trend",
-         "Change of each lens and of the total since the same unit's previous assessment.",
-         lambda: [_change_grid(tables["score-trend"], namer)]),
-        ("Roll-up through the organisation", "org-rollup",
-         "Totals of each unit and every unit below it.",
-         lambda: [_rollup_table(tables["org-rollup"], namer)]),
+         "Change of each lens and of the total since the unit's previous assessment.",
+         lambda: [_change_grid(rows("score-trend"), namer)]),
         ("Who should act", "who-should-act",
-         "For each unit's weakest capabilities: the personas that act in them, the unit's roles "
+         "For the unit's weakest capabilities: the personas that act in them, the unit's roles "
          "mapped to those personas and the people in those roles.",
-         lambda: [_who_table(tables["who-should-act"], namer)]),
+         lambda: [_who_table(rows("who-should-act"), namer)]),
     ]
+
+
+def _page(title: str, before: str, sections: list[Section]) -> Iterator[bytes]:
     head, tail = _PAGE.split("{body}")
-    yield head.format(title=_e(title), style=_STYLE).encode("utf-8")
+    yield head.format(title=_e(title), style=_STYLE).encode("utf-8") + before.encode("utf-8")
     for index, (heading, query, note, parts) in enumerate(sections):
         yield (("\n" if index else "") + f'<section id="{query}-{index}"><h2>{_e(heading)}</h2>'
                f'<p class="note">{_e(note)} <span class="source">Query: <code>{query}</code>'
@@ -80,6 +120,17 @@ def report_chunks(tables: Mapping[str, Rows], labels: Mapping[str, str],
     yield tail.encode("utf-8")
 
 
+def _back_link(title: str) -> str:
+    return f'<p><a href="{INDEX}">← {_e(title)}: all units</a></p>\n'
+
+
+def _unit_links(units: Sequence[str], files: Mapping[str, str], namer: _Namer) -> str:
+    if not units:
+        return '<p class="empty">No unit has a lens-scored assessment in this data.</p>'
+    return '<ul class="units">' + "".join(
+        f'<li><a href="{files[unit]}">{_e(namer(unit))}</a></li>' for unit in units) + "</ul>"
+
+
 class _Namer:
     """Names IRIs by their labels, or by their last segment when they have none."""
 
@@ -87,7 +138,11 @@ class _Namer:
         self.labels = labels
 
     def __call__(self, iri: str) -> str:
-        return self.labels.get(iri) or iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return self.labels.get(iri) or _last_segment(iri)
+
+
+def _last_segment(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _latest_lens_scores(rows: Rows) -> dict[str, dict[str, dict[str, int]]]:
@@ -107,11 +162,17 @@ def _lens(iri: str) -> str:
     return iri.removeprefix(LENS_IRI)
 
 
-def _group(rows: Rows, field: str, namer: _Namer) -> list[tuple[str, list[Mapping[str, str]]]]:
+def _by_unit(rows: Rows) -> dict[str, list[Mapping[str, str]]]:
     groups: dict[str, list[Mapping[str, str]]] = defaultdict(list)
     for row in rows:
-        groups[row[field]].append(row)
-    return sorted(groups.items(), key=lambda item: namer(item[0]))
+        groups[row["unit"]].append(row)
+    return groups
+
+
+def _linked(unit: str, files: Mapping[str, str], namer: _Namer, length: int | None = None) -> str:
+    """Return the unit's name, as a link to its page when it has one."""
+    name = _e(namer(unit) if length is None else _clip(namer(unit), length))
+    return f'<a href="{files[unit]}">{name}</a>' if unit in files else name
 
 
 def _data(query: str, **values: str) -> str:
@@ -147,11 +208,13 @@ def _heatmap(unit: str, capabilities: dict[str, dict[str, int]], namer: _Namer) 
     return _svg(width, height, parts, f"Lens scores of {namer(unit)}")
 
 
-def _totals_grid(rows: Rows, namer: _Namer) -> str:
+def _totals_grid(rows: Rows, namer: _Namer, files: Mapping[str, str]) -> str:
     if not rows:
         return _empty()
-    units = sorted({row["unit"] for row in rows}, key=namer)
-    capabilities = sorted({row["capability"] for row in rows}, key=namer)
+    units = {unit: place for place, unit in
+             enumerate(sorted({row["unit"] for row in rows}, key=namer))}
+    capabilities = {capability: place for place, capability in
+                    enumerate(sorted({row["capability"] for row in rows}, key=namer))}
     cell, left, top = 34, 200, 140
     width, height = left + cell * len(capabilities) + 10, top + cell * len(units) + 10
     parts = []
@@ -162,10 +225,10 @@ def _totals_grid(rows: Rows, namer: _Namer) -> str:
     for row_index, unit in enumerate(units):
         y = top + row_index * cell
         parts.append(f'<text x="{left - 6}" y="{y + cell / 2 + 4}" class="axis" '
-                     f'text-anchor="end">{_e(_clip(namer(unit), 30))}</text>')
+                     f'text-anchor="end">{_linked(unit, files, namer, 30)}</text>')
     for row in rows:
-        x = left + capabilities.index(row["capability"]) * cell
-        y = top + units.index(row["unit"]) * cell
+        x = left + capabilities[row["capability"]] * cell
+        y = top + units[row["unit"]] * cell
         colour = SCORE_COLOURS[min(4, int(row["total"]) // 5)]
         parts.append(
             f'<g {_data("assessment-heatmap", unit=row["unit"], capability=row["capability"], value=row["total"])}>'
@@ -199,7 +262,7 @@ def _stacked_bars(unit: str, capabilities: dict[str, dict[str, int]], namer: _Na
                      f'{sum(capabilities[capability].values())}</text>')
     legend_y = top + bar * len(names) + 16
     for index, lens in enumerate(LENSES):
-        x = left + index * 64
+        x = left + index * 80
         parts.append(f'<rect x="{x}" y="{legend_y}" width="10" height="10" '
                      f'fill="{LENS_COLOURS[lens]}"/><text x="{x + 14}" y="{legend_y + 9}" '
                      f'class="axis">{lens}</text>')
@@ -287,10 +350,10 @@ def _delta(query: str, row: Mapping[str, str], field: str, value: str) -> str:
             f"{_signed(value)}</span>")
 
 
-def _rollup_table(rows: Rows, namer: _Namer) -> str:
+def _rollup_table(rows: Rows, namer: _Namer, files: Mapping[str, str]) -> str:
     header = ["Unit (and the units below it)", "Capability", "Units assessed", "Average total",
               "Lowest", "Highest"]
-    body = [[_e(namer(row["unit"])), _e(namer(row["capability"])), row["units"],
+    body = [[_linked(row["unit"], files, namer), _e(namer(row["capability"])), row["units"],
              f'<span {_data("org-rollup", unit=row["unit"], capability=row["capability"], value=row["average"])}>'
              f'{row["average"]}</span>', row["lowest"], row["highest"]]
             for row in sorted(rows, key=lambda r: (namer(r["unit"]), namer(r["capability"])))]
@@ -353,6 +416,7 @@ table { border-collapse: collapse; margin: 0.8rem 0; }
 th, td { border-bottom: 1px solid #d0d7de; padding: 0.25rem 0.6rem; text-align: left; }
 .up { color: #1a7f37; font-weight: 600; } .down { color: #cf222e; font-weight: 600; }
 .empty { font-style: italic; color: #57606a; }
+ul.units { columns: 16rem; padding-left: 1.2rem; } svg a { fill: #0969da; }
 footer { margin-top: 3rem; color: #57606a; font-size: 0.9em; }
 """
 
