@@ -493,18 +493,14 @@ def test_progress_is_reported_while_a_change_or_an_export_runs(ws, folder, tmp_p
     # replacing most of the workspace writes a new generation, copying the graphs kept into it
     ws.load([many], progress=lambda what, count: reports.append((what, count)))
     assert ("copying the graphs kept", 16_384) in reports
-    assert main(["workspace", "export", str(folder), "--format", "nq", "--out",
-                 str(tmp_path / "all.nq")]) == 0
-    err = capsys.readouterr().err.splitlines()
-    # N-Quads are dumped graph by graph, so the count grows a graph at a time
-    assert err == ["finops-kg: exporting: 70,000 triples so far",
-                   "finops-kg: exporting: 90,000 triples so far",
-                   f"finops-kg: wrote {tmp_path / 'all.nq'} (90000 quads)"]
-    assert main(["workspace", "export", str(folder), "--format", "trig", "--out",
-                 str(tmp_path / "all.trig")]) == 0
-    err = capsys.readouterr().err.splitlines()
-    assert "finops-kg: exporting: 16,384 triples so far" in err
-    assert "finops-kg: exporting: 90,000 triples so far" in err
+    for fmt in ("nq", "trig"):
+        assert main(["workspace", "export", str(folder), "--format", fmt, "--out",
+                     str(tmp_path / f"all.{fmt}")]) == 0
+        err = capsys.readouterr().err.splitlines()
+        # graphs are dumped one by one, so the count grows a graph at a time
+        assert err == ["finops-kg: exporting: 70,000 triples so far",
+                       "finops-kg: exporting: 90,000 triples so far",
+                       f"finops-kg: wrote {tmp_path / f'all.{fmt}'} (90000 quads)"]
 
 
 # --- list, drop, export ---------------------------------------------------------------------------
@@ -763,21 +759,26 @@ def test_an_outdated_workspace_says_so_once_and_upgrade_keeps_the_users_graphs(f
 
 
 @pytest.mark.parametrize("block", [1, 7, 1 << 22])
-def test_n_quads_are_the_bytes_oxigraph_writes_whatever_the_block_read(ws, tmp_path, monkeypatch,
-                                                                        block):
+@pytest.mark.parametrize("fmt", ["nq", "trig"])
+def test_an_export_is_the_bytes_oxigraph_writes_whatever_the_block_read(ws, tmp_path, monkeypatch,
+                                                                         block, fmt):
     import pyoxigraph
 
+    from finops_kg.graph.iris import PREFIXES
+
     monkeypatch.setattr(module, "DUMP_BLOCK", block)
-    tricky = tmp_path / "tricky.nt"
-    tricky.write_text('<urn:a> <urn:says> "ends with .\\n and \\" .\\n" .\n'
-                      '<urn:a> <urn:says> " . " .\n<urn:b> <urn:p> <urn:a> .\n', encoding="utf-8")
-    ws.load([FILES / "org.ttl", tricky])
+    tricky = tmp_path / "tricky.ttl"  # line ends, ` . ` and ` , ` inside literals; blank nodes
+    tricky.write_text('<urn:a> <urn:says> "ends with .\\n and \\" .\\n" , " , " , """two\nlines ;""" .\n'
+                      '<urn:a> <urn:has> [ <urn:p> "inner" ] , [ <urn:p> "other" ] .\n'
+                      '<urn:b> <urn:p> <urn:a> .\n', encoding="utf-8")
+    ws.load([FILES / "org.ttl", tricky, FILES / "roles.trig"])
     store = ws.store()
     records = ws.list()
     expected = pyoxigraph.serialize(
         [q for r in records for q in store.quads_for_pattern(None, None, None, NamedNode(r.graph))],
-        format=pyoxigraph.RdfFormat.N_QUADS)
-    out = tmp_path / "mine.nq"
-    assert ws.export(out, "nq") == sum(r.triples for r in records)
+        format=pyoxigraph.RdfFormat.N_QUADS if fmt == "nq" else pyoxigraph.RdfFormat.TRIG,
+        prefixes=None if fmt == "nq" else PREFIXES)
+    out = tmp_path / f"mine.{fmt}"
+    assert ws.export(out, fmt) == sum(r.triples for r in records)
     assert out.read_bytes() == expected
     assert not list(tmp_path.glob(".finops-kg-export-*"))  # the dumps went with the export
