@@ -541,10 +541,11 @@ def test_list_drop_and_export_round_trip(ws, folder, tmp_path):
                               f"finops-kg workspace list {folder} lists them\n")
 
 
-def test_export_all_is_the_dataset_a_query_sees(ws, tmp_path):
+@pytest.mark.parametrize("fmt", ["nq", "trig"])
+def test_export_all_is_the_dataset_a_query_sees(ws, tmp_path, fmt):
     ws.load([FILES / "org.ttl"])
-    out = tmp_path / "all.nq"
-    count = ws.export(out, "nq", everything=True)
+    out = tmp_path / f"all.{fmt}"
+    count = ws.export(out, fmt, everything=True)
     quads = quads_in_file(out)
     assert len(quads) == count
     store = ws.store()
