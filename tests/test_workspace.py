@@ -222,6 +222,54 @@ def test_a_triple_leaves_the_union_when_nothing_else_states_it(ws, tmp_path, mon
     assert triples(ws.store(), EDITION.value) == pristine
 
 
+def test_the_store_is_compacted_once_an_eighth_of_it_changed_since_it_last_was(ws, folder, tmp_path,
+                                                                              monkeypatch):
+    import pyoxigraph
+
+    from finops_kg.workspace.generation import UNCOMPACTED, read_uncompacted
+
+    compacted = []
+    real_store = pyoxigraph.Store
+
+    class Watched:  # the store a change writes, with its compactions counted
+        read_only = staticmethod(real_store.read_only)
+
+        def __init__(self, *args):
+            self.store = real_store(*args)
+
+        def optimize(self):
+            compacted.append(True)
+            self.store.optimize()
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+        def __contains__(self, quad):
+            return quad in self.store
+
+        def __len__(self):
+            return len(self.store)
+
+    monkeypatch.setattr(module.pyoxigraph, "Store", Watched)
+
+    def load(count: int, name: str) -> tuple[int, int]:
+        compacted.clear()
+        ws.load([nt_file(tmp_path / f"{name}.nt", count, name)])
+        return len(compacted), read_uncompacted(ws.folder.generation(ws.folder.head()))
+
+    assert load(800, "first") == (1, 0)  # everything changed
+    assert load(99, "second") == (0, 99)  # 99 of 899: under an eighth
+    assert load(14, "third") == (0, 113)  # 113 of 913: still under
+    assert load(18, "fourth") == (1, 0)  # 131 of 931: past
+    compacted.clear()
+    ws.drop("second.nt")  # 99 removed of 832
+    assert compacted == [] and read_uncompacted(ws.folder.generation(ws.folder.head())) == 99
+    assert load(18, "fourth") == (1, 0)  # replaced: 18 out, 18 in, 135 of 832
+    # a generation that does not say (made before this was counted) is compacted at its next change
+    (ws.folder.generation(ws.folder.head()) / UNCOMPACTED).unlink()
+    assert load(1, "fifth") == (1, 0)
+
+
 def test_blank_nodes_belong_to_their_file(ws):
     ws.load([FILES / "blank-a.ttl", FILES / "blank-b.ttl"])
     rows = ws.view().query("""SELECT ?x (COUNT(?name) AS ?names) WHERE {

@@ -166,7 +166,9 @@ def _say(message: str) -> None:
 
 
 def _progress(what: str, count: int) -> None:
-    _say(f"{what}: {count:,} triples so far")
+    from finops_kg.workspace.workspace import COMPACTING
+
+    _say(f"{what}: {count:,} triples" + ("" if what == COMPACTING else " so far"))
 
 
 def run_init(args: argparse.Namespace) -> int:

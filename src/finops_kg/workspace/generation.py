@@ -38,6 +38,7 @@ from finops_kg.workspace.metadata import META_GRAPH, framework_copy
 CHUNK = 200_000
 SOURCES = "sources"  # the folder of a generation that keeps the files loaded straight from disk
 SOURCES_INDEX = "index.json"  # which graph each kept file fills, in which format, with which base
+UNCOMPACTED = "uncompacted.txt"  # triples changed since the store was last compacted
 
 
 class GenerationWriter:
@@ -195,6 +196,21 @@ class GenerationWriter:
         answer = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
                                   named_graphs=[NamedNode(graph)])
         return int(next(iter(answer))[0].value)
+
+
+def read_uncompacted(generation: Path) -> int:
+    """Return how many user triples changed in a generation's store since it was last compacted
+    (every one, for a generation that does not say)."""
+    try:
+        return int((generation / UNCOMPACTED).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return 1 << 62
+
+
+def write_uncompacted(generation: Path, triples: int) -> None:
+    """Record in a generation being written how many user triples changed since its store was
+    last compacted."""
+    (generation / UNCOMPACTED).write_text(str(triples), encoding="ascii")
 
 
 def read_sources(generation: Path) -> dict[str, dict]:

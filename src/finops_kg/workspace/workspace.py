@@ -29,7 +29,8 @@ from finops_kg.graph.guard import check_rdf, too_long
 from finops_kg.graph.iris import DEFAULT_EDITION, ONTOLOGY_IRI, edition_iri
 from finops_kg.workspace import metadata
 from finops_kg.workspace.folder import Folder, WorkspaceError, is_empty_folder
-from finops_kg.workspace.generation import SOURCES, GenerationWriter, read_sources, source_format
+from finops_kg.workspace.generation import (SOURCES, GenerationWriter, read_sources,
+                                             read_uncompacted, source_format, write_uncompacted)
 from finops_kg.workspace.loaders import (
     LoadContext,
     LoadError,
@@ -49,6 +50,13 @@ EXPORT_FORMATS = ("nq", "trig")
 REMOVAL_COST = 5
 DUMP_BLOCK = 1 << 22  # bytes of a graph's dump read at a time, to write it into the export
 PROGRESS_AFTER = 2.0  # seconds a change runs before it reports its progress, then at this interval
+# Each load leaves the store as more, smaller, overlapping files, which every read then looks
+# through: a million triples loaded file by file queried up to twice as slowly (score-trend 6.2 s
+# against 2.9 s, export 9.0 s against 4.4 s) until compacted, which took 3 to 4 s. A change
+# compacts the store once the triples changed since it was last compacted reach 1/COMPACT_AFTER
+# of the user's triples, so that compacting costs at most that many times the writing.
+COMPACT_AFTER = 8
+COMPACTING = "compacting the store"  # what progress is told, with the triples the store holds
 
 _warned: set[Path] = set()
 
@@ -351,6 +359,7 @@ class Workspace:
         """
         old_path = self.folder.generation(self.folder.head())
         target = self.folder.new_generation()
+        old_records = metadata.read_records(old)
         with _new_generation(self.folder, target, info.edition, rebuild, old) as writer:
             writer.keep_sources_of(old_path, [r.graph for r in kept])
             if rebuild:
@@ -367,6 +376,16 @@ class Workspace:
             yield change
             writer.write_sources_index(r.graph for r in change.records)
             metadata.write(writer.store, replace(info, modified=metadata.now()), change.records)
+            # what was removed, and what was written (a graph reloaded counts twice)
+            changed = sum(r.triples for r in [*old_records, *change.records] if r not in kept)
+            uncompacted = 0 if rebuild else read_uncompacted(old_path) + changed
+            held = sum(r.triples for r in change.records)
+            if rebuild or uncompacted * COMPACT_AFTER >= held:
+                if progress is not None and held >= 500_000:  # about 2 s
+                    progress(COMPACTING, held)
+                writer.store.optimize()
+                uncompacted = 0
+            write_uncompacted(target, uncompacted)
         # This workspace's own view still holds the generation just replaced; let go of it, so
         # that it goes now unless another reader holds it, rather than at the next change.
         self._reader.close()
