@@ -85,6 +85,25 @@ def test_each_bad_row_is_named_by_line_and_field():
         "semapv:ManualMappingCuration"]
 
 
+@pytest.mark.parametrize("object_id, held", [
+    ("org:Re>>>vision", "'>'"),  # found by the fuzzer: rdflib refused to write it, uncaught
+    ("https://example.org/a<b>", "'<'"),
+    ("org:Re vision", "' '"),
+    ("org:Re\u00a0vision", "'\\xa0'"),
+    ("org:Re{vision}", "'{'"),
+    ("https://example.org/a|b", "'|'"),
+])
+def test_an_id_an_iri_cannot_hold_is_a_problem_of_its_line_and_column(tmp_path, object_id, held):
+    header = (DATA / "good.sssom.tsv").read_text().split("subject_id")[0]
+    table = tmp_path / "bad-iri.sssom.tsv"
+    table.write_text(header + "subject_id\tpredicate_id\tobject_id\tmapping_justification\n"
+                     f"fid:persona/finance\tskos:relatedMatch\t{object_id}\t"
+                     "semapv:ManualMappingCuration\n", encoding="utf-8")
+    line = header.count("\n") + 2
+    assert check(table, cardinality=False).problems == [
+        f"{table}:{line}: object_id: {object_id} holds {held}, which an IRI cannot hold"]
+
+
 CONFIDENCES = {"0": True, "1": True, "0.5": True, "1.0": True, "0.0": True, "-0.0": True,
                "-0.01": False, "-1": False, "1.01": False, "1.0001": False, "2": False,
                "nan": False, "inf": False, "-inf": False, "high": False, "": True}

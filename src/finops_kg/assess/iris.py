@@ -20,10 +20,9 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
-from finops_kg.graph.iris import ID_IRI
+from finops_kg.graph.iris import ID_IRI, NOT_IN_IRI
 
 _UNIT = re.compile(r"(.*/)unit/([^/#?]+)")
-_IRI_TEXT = re.compile(r"(https?://|urn:)[^\s<>\"{}|\\^`]+")
 
 
 def is_iri(text: str) -> bool:
@@ -52,7 +51,7 @@ def _base(unit: str) -> tuple[str, str | None]:
 
 def valid_iri(text: str) -> bool:
     """Return whether text is an absolute IRI that N-Triples can hold, with no spaces."""
-    if not _IRI_TEXT.fullmatch(text):
+    if not is_iri(text) or NOT_IN_IRI.search(text) or text in ("http://", "https://", "urn:"):
         return False
     try:
         NamedNode(text)

@@ -297,8 +297,7 @@ def run_report(args: argparse.Namespace) -> int:
     size = sum(page.stat().st_size for page in pages)
     others = len(pages) - 1
     print(f"wrote {pages[0]} and {others} unit page{'' if others == 1 else 's'} beside it "
-          f"({size} bytes); "
-          "open it in a browser", file=sys.stderr)
+          f"({size} bytes); open it in a browser", file=sys.stderr)
     return EXIT_OK
 
 

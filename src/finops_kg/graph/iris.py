@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 ONTOLOGY_IRI = "https://w3id.org/finops-kg/ontology"
 FO_IRI = "https://w3id.org/finops-kg/ontology#"
 ID_IRI = "https://w3id.org/finops-kg/id/"
@@ -26,6 +28,9 @@ PREFIXES = {
 }
 
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+# What RFC 3987 keeps out of an IRI, with every kind of space: N-Triples, Turtle and SPARQL
+# cannot write an IRI holding one
+NOT_IN_IRI = re.compile(r"[\s\x00-\x1f\x7f<>\"{}|\\^`]")
 
 
 def edition_iri(edition: str) -> str:

@@ -18,7 +18,7 @@ from typing import Iterable
 from rdflib import Graph, URIRef
 
 from finops_kg.errors import FinopsKGError
-from finops_kg.graph.iris import DEFAULT_EDITION, expand_curie
+from finops_kg.graph.iris import DEFAULT_EDITION, NOT_IN_IRI, expand_curie
 
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
 MAPPING_PREDICATE_NAMESPACES = ("http://www.w3.org/2004/02/skos/core#",
@@ -178,6 +178,10 @@ def _check_row(result: MappingCheck, line: int, row: dict, curie_map: dict,
                 result.add(line, column, f"the prefix {prefix!r} is not declared in the curie_map")
                 continue
             value = curie_map[prefix] + local
+        if forbidden := NOT_IN_IRI.search(value):
+            result.add(line, column, f"{row[column].strip()} holds {forbidden.group()!r}, which "
+                       "an IRI cannot hold")
+            continue
         expanded[column] = value
     predicate = expanded.get("predicate_id")
     if predicate and not predicate.startswith(MAPPING_PREDICATE_NAMESPACES):
