@@ -104,6 +104,19 @@ def test_an_id_an_iri_cannot_hold_is_a_problem_of_its_line_and_column(tmp_path, 
         f"{table}:{line}: object_id: {object_id} holds {held}, which an IRI cannot hold"]
 
 
+def test_the_columns_after_an_id_an_iri_cannot_hold_are_still_checked(tmp_path):
+    header = (DATA / "good.sssom.tsv").read_text().split("subject_id")[0]
+    table = tmp_path / "bad-iri.sssom.tsv"
+    table.write_text(header + "subject_id\tpredicate_id\tobject_id\tmapping_justification\n"
+                     "fid:persona/fin ance\tskos:relatedMatch\torg:Role\tskos:Concept\n",
+                     encoding="utf-8")
+    line = header.count("\n") + 2
+    assert check(table, cardinality=False).problems == [
+        f"{table}:{line}: subject_id: fid:persona/fin ance holds ' ', which an IRI cannot hold",
+        f"{table}:{line}: mapping_justification: skos:Concept is not a SEMAPV justification, "
+        "such as semapv:ManualMappingCuration"]
+
+
 CONFIDENCES = {"0": True, "1": True, "0.5": True, "1.0": True, "0.0": True, "-0.0": True,
                "-0.01": False, "-1": False, "1.01": False, "1.0001": False, "2": False,
                "nan": False, "inf": False, "-inf": False, "high": False, "": True}
