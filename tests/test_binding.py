@@ -272,3 +272,51 @@ def test_graphs_read_takes_rdflib_iris_as_bound_graphs():
     text = "SELECT * WHERE { GRAPH ?edition { ?s ?p ?o } }"
     assert graphs_read(text, {"edition": URIRef(EDITION_2026)}) == [EDITION_2026]
     assert graphs_read(text, {"edition": Literal(EDITION_2026)}) is None
+
+
+def test_the_index_reads_each_class_once_and_only_when_a_parameter_needs_it():
+    read = []
+
+    def names(cls: str):
+        read.append(cls)
+        return [(DOMAIN + "understand", "Understand Usage & Cost")] if cls == FO + "Domain" else []
+
+    index = LabelIndex(read=names)
+    assert read == []
+    for _ in range(2):
+        assert index.resolve("understand usage & cost", "fo:Domain", "domain").value == \
+            DOMAIN + "understand"
+    with pytest.raises(QueryError, match="no fo:Persona is called 'Engineer'"):
+        index.resolve("Engineer", "fo:Persona", "persona")
+    assert read == [FO + "Domain", FO + "Persona"]
+
+
+SAME_LABEL = """
+@prefix fo: <https://w3id.org/finops-kg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<urn:x:domain> a fo:Domain ; skos:prefLabel "Shared" .
+<urn:x:persona> a fo:Persona ; skos:prefLabel "Shared" ; skos:altLabel "Other" .
+"""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_each_engine_reads_the_names_of_the_class_asked_for_only(engine):
+    from rdflib import Dataset
+
+    from finops_kg.sparql.query import OxigraphRunner, RdflibRunner
+
+    if engine == "oxigraph":
+        store = pyoxigraph.Store()
+        store.load(SAME_LABEL.encode(), pyoxigraph.RdfFormat.TURTLE,
+                   to_graph=pyoxigraph.NamedNode("urn:x:g"))
+        runner = OxigraphRunner(store)
+    else:
+        dataset = Dataset()
+        dataset.graph("urn:x:g").parse(data=SAME_LABEL, format="turtle")
+        runner = RdflibRunner(dataset)
+    labels = runner.labels()
+    assert labels.resolve("shared", "fo:Persona", "p").value == "urn:x:persona"
+    assert labels.resolve("Other", "fo:Persona", "p").value == "urn:x:persona"
+    assert labels.resolve("Shared", "fo:Domain", "d").value == "urn:x:domain"
+    with pytest.raises(QueryError, match="no fo:Domain is called 'Other'"):
+        labels.resolve("Other", "fo:Domain", "d")

@@ -87,11 +87,13 @@ class RemoteStore:
         self._http = client(*credentials(user, password), timeout)
 
     def labels(self) -> Any:
-        """Return the label index of the remote dataset."""
+        """Return the label index of the remote dataset, read a class at a time as needed."""
+        import pyoxigraph
+
         from finops_kg.sparql.binding import LabelIndex
 
-        result = self.run(LabelIndex._QUERY, {})
-        return LabelIndex(result.rows)
+        return LabelIndex(read=lambda cls: self.run(
+            LabelIndex.QUERY, {"class": pyoxigraph.NamedNode(cls)}).rows)
 
     def run(self, text: str, bindings: dict[str, Any], graphs: Any = None) -> Any:
         """Run a query with its parameters appended as a VALUES clause (graphs is not needed)."""

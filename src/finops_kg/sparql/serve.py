@@ -473,8 +473,6 @@ def create_app(quads_path: str = "", limits: Limits = Limits(), workers: int = 2
             labels[generation(store)] = OxigraphRunner(store).labels()
         return labels[generation(store)]
 
-    labels_now()  # before the first request, as it costs a second on a large workspace
-
     def refused(status: int, message: str) -> Response:
         return PlainTextResponse(message, status_code=status)
 
